@@ -1,0 +1,197 @@
+/*
+ * engine.h: our C API over xapian-core. The only way C code reaches the
+ * index; engine.cc is the only file that includes <xapian.h>.
+ *
+ * Every function catches every C++ exception and maps it to a PRS_E_* code
+ * with a message that names the cause (Xapian's error type and text).
+ * Handles are opaque. Nothing here knows about Swedish or releases: terms,
+ * values and data come in ready-made (see schema.h for the layout).
+ */
+#ifndef PRS_ENGINE_H
+#define PRS_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* ---- Opening -------------------------------------------------------- */
+
+enum prs_db_mode {
+    PRS_DB_READ = 0,  /* read-only; PRS_E_NOTFOUND if there is no index */
+    PRS_DB_WRITE = 1, /* read-write, created if missing; PRS_E_LOCKED if
+                         another writer has it */
+};
+
+struct prs_db;
+
+/* Opens the index at path. Free with prs_db_close(). NULL + err on failure. */
+struct prs_db *prs_db_open(const char *path, int mode, struct prs_err *err);
+/* Closes; a writer's uncommitted changes are committed first (as Xapian
+ * does). NULL ok. */
+void prs_db_close(struct prs_db *db);
+/* Moves a reader to the latest commit. Returns 1 if it changed, 0 if it was
+ * current, or a negative code. */
+int prs_db_reopen(struct prs_db *db, struct prs_err *err);
+
+struct prs_db_stats {
+    uint64_t doccount;
+    uint64_t last_docid;
+    double avg_length; /* mean document length in terms */
+};
+int prs_db_stats(struct prs_db *db, struct prs_db_stats *out,
+                 struct prs_err *err);
+
+/* ---- Building documents -------------------------------------------- */
+
+struct prs_xdoc;
+
+/* A new empty document; free with prs_xdoc_free(). NULL + err on failure. */
+struct prs_xdoc *prs_xdoc_new(struct prs_err *err);
+void prs_xdoc_free(struct prs_xdoc *d); /* NULL ok */
+/* Adds term at position pos, raising its wdf by wdf_inc. */
+int prs_xdoc_add_posting(struct prs_xdoc *d, const char *term, size_t len,
+                         uint32_t pos, unsigned wdf_inc, struct prs_err *err);
+/* Adds term without a position, raising its wdf by wdf_inc. */
+int prs_xdoc_add_term(struct prs_xdoc *d, const char *term, size_t len,
+                      unsigned wdf_inc, struct prs_err *err);
+/* Adds a filter term: wdf 0, never contributes to the score. */
+int prs_xdoc_add_boolean(struct prs_xdoc *d, const char *term, size_t len,
+                         struct prs_err *err);
+int prs_xdoc_set_value(struct prs_xdoc *d, unsigned slot, const char *value,
+                       size_t len, struct prs_err *err);
+/* The stored payload returned with hits (we store JSON). */
+int prs_xdoc_set_data(struct prs_xdoc *d, const char *data, size_t len,
+                      struct prs_err *err);
+
+/* ---- Writing -------------------------------------------------------- */
+
+/* Writes d as the document with unique id uid, replacing any document with
+ * that id (so re-indexing never duplicates). Adds the id term itself. */
+int prs_db_replace(struct prs_db *db, const char *uid,
+                   const struct prs_xdoc *d, struct prs_err *err);
+/* Deletes the document with unique id uid: 1 if deleted, 0 if absent. */
+int prs_db_delete(struct prs_db *db, const char *uid, struct prs_err *err);
+/* Deletes every document indexed with term; returns how many (>= 0). */
+int64_t prs_db_delete_by_term(struct prs_db *db, const char *term,
+                              struct prs_err *err);
+/* Makes all changes so far durable and visible to new readers. */
+int prs_db_commit(struct prs_db *db, struct prs_err *err);
+/* Transactions: changes between begin and commit are applied all or none. */
+int prs_db_begin(struct prs_db *db, struct prs_err *err);
+int prs_db_commit_transaction(struct prs_db *db, struct prs_err *err);
+int prs_db_cancel_transaction(struct prs_db *db, struct prs_err *err);
+
+/* Metadata: small key/value strings stored with the index. An absent key
+ * reads as *out = NULL and returns 0. *out is malloc'ed: free() it. */
+int prs_db_get_metadata(struct prs_db *db, const char *key, char **out,
+                        struct prs_err *err);
+/* Sets key (value "" deletes it). Written with the next commit. */
+int prs_db_set_metadata(struct prs_db *db, const char *key, const char *value,
+                        struct prs_err *err);
+/* Calls fn(key, value, ctx) for every metadata key starting with prefix;
+ * nonzero from fn stops and is returned. */
+typedef int (*prs_kv_fn)(const char *key, const char *value, void *ctx);
+int prs_db_metadata_each(struct prs_db *db, const char *prefix, prs_kv_fn fn,
+                         void *ctx, struct prs_err *err);
+
+/* ---- Reading -------------------------------------------------------- */
+
+/* The stored data of the document with unique id uid, malloc'ed (free()
+ * it), length in *len. PRS_E_NOTFOUND if there is none. */
+int prs_db_get_data(struct prs_db *db, const char *uid, char **out,
+                    size_t *len, struct prs_err *err);
+/* Number of documents indexed with term (0 if none). */
+int prs_db_termfreq(struct prs_db *db, const char *term, uint64_t *out,
+                    struct prs_err *err);
+/* Calls fn(term, termfreq, ctx) for every term starting with prefix, in
+ * byte order; nonzero from fn stops and is returned. */
+typedef int (*prs_term_fn)(const char *term, size_t len, uint64_t termfreq,
+                           void *ctx);
+int prs_db_terms_each(struct prs_db *db, const char *prefix, prs_term_fn fn,
+                      void *ctx, struct prs_err *err);
+
+/* ---- Queries -------------------------------------------------------- */
+
+/* An immutable query tree node. Constructors return a new handle (free with
+ * prs_query_free()) or NULL + err; they copy what they are given, so the
+ * caller keeps and still frees its sub-queries. */
+struct prs_query;
+
+enum prs_qop {
+    PRS_QOP_AND,
+    PRS_QOP_OR,
+    PRS_QOP_AND_NOT,   /* first minus the union of the others */
+    PRS_QOP_AND_MAYBE, /* first, scored up by the others where they match */
+    PRS_QOP_FILTER,    /* first, restricted by the others without weight */
+    PRS_QOP_SYNONYM,   /* OR scored as if one term (for variants of a word) */
+};
+
+/* A term query; wqf is the within-query frequency (1 normally). */
+struct prs_query *prs_query_term(const char *term, unsigned wqf,
+                                 struct prs_err *err);
+/* Terms in this order, at most window positions apart (window 0 means
+ * exactly adjacent: a phrase). */
+struct prs_query *prs_query_phrase(const char *const *terms, size_t n,
+                                   unsigned window, struct prs_err *err);
+/* Terms in any order within window positions. */
+struct prs_query *prs_query_near(const char *const *terms, size_t n,
+                                 unsigned window, struct prs_err *err);
+/* All terms starting with prefix, OR'ed as synonyms; at most max_terms of
+ * the most frequent are used (0: no limit). */
+struct prs_query *prs_query_prefix(const char *prefix, unsigned max_terms,
+                                   struct prs_err *err);
+/* Documents whose value in slot lies in [lo, hi] (byte order); NULL for an
+ * open end. */
+struct prs_query *prs_query_value_range(unsigned slot, const char *lo,
+                                        const char *hi, struct prs_err *err);
+struct prs_query *prs_query_match_all(struct prs_err *err);
+/* Combines n >= 1 sub-queries with op. */
+struct prs_query *prs_query_combine(int op, struct prs_query *const *subs,
+                                    size_t n, struct prs_err *err);
+/* q with its weight multiplied by factor (0 makes it a pure filter). */
+struct prs_query *prs_query_scale(const struct prs_query *q, double factor,
+                                  struct prs_err *err);
+/* Human-readable form (Xapian's description), malloc'ed; NULL on failure. */
+char *prs_query_describe(const struct prs_query *q);
+void prs_query_free(struct prs_query *q); /* NULL ok */
+
+/* ---- Searching ------------------------------------------------------ */
+
+enum prs_sort {
+    PRS_SORT_RELEVANCE = 0,
+    PRS_SORT_DATE = 1, /* newest first (PRS_SLOT_DATE), then relevance */
+};
+
+struct prs_search_opts {
+    size_t offset;
+    size_t limit;
+    int sort;                       /* enum prs_sort */
+    const struct prs_query *filter; /* restricts without scoring; may be NULL */
+    /* Count matches exactly up to this many (0: Xapian's estimate). */
+    uint64_t check_at_least;
+};
+
+struct prs_hits;
+
+/* Runs q (which must not be NULL). *out is new: free with prs_hits_free().
+ * A concurrent commit is handled by reopening and retrying once. */
+int prs_db_search(struct prs_db *db, const struct prs_query *q,
+                  const struct prs_search_opts *opts, struct prs_hits **out,
+                  struct prs_err *err);
+size_t prs_hits_count(const struct prs_hits *h); /* hits in this page */
+/* Matching documents in all: exact when small, else Xapian's estimate. */
+uint64_t prs_hits_total(const struct prs_hits *h);
+double prs_hits_score(const struct prs_hits *h, size_t i);
+/* Borrowed: valid until prs_hits_free(). */
+const char *prs_hits_data(const struct prs_hits *h, size_t i, size_t *len);
+const char *prs_hits_value(const struct prs_hits *h, size_t i, unsigned slot,
+                           size_t *len);
+void prs_hits_free(struct prs_hits *h); /* NULL ok */
+
+/* The id term for uid: "Q" + uid, or "Q#" + a hex hash when uid is too
+ * long for a Xapian term. Writes at most cap bytes incl. NUL to buf. */
+void prs_schema_id_term(const char *uid, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * schema.h: how a release is laid out in the index, defined once.
+ *
+ * Term prefixes (Xapian convention: upper-case prefixes, folded terms are
+ * lower-case so no separator is needed):
+ *
+ *   (none)  exact folded words of every field, with positions
+ *   Z       Snowball stems of every field, "Z" + stem
+ *   S/XO/XC/XB  the same words per field: title, organisation, contact
+ *               names, body (lead counts as body); stems as "Z" + prefix
+ *   Q       unique id term (hashed when the id is too long for a term)
+ *   Y       year ("Y2026"), M month ("M202601"): boolean filters
+ *   XK      type, folded ("XKpressmeddelande"): boolean filter
+ *   XF      organisation as a whole, folded ("XFnorrköpings kommun")
+ *   XSRC    source file key (hex hash of its absolute path): for --prune
+ */
+#ifndef PRS_SCHEMA_H
+#define PRS_SCHEMA_H
+
+#include <stddef.h>
+
+#define PRS_PREFIX_STEM "Z"
+#define PRS_PREFIX_TITLE "S"
+#define PRS_PREFIX_ORG "XO"
+#define PRS_PREFIX_CONTACT "XC"
+#define PRS_PREFIX_BODY "XB"
+#define PRS_PREFIX_ID "Q"
+#define PRS_PREFIX_YEAR "Y"
+#define PRS_PREFIX_MONTH "M"
+#define PRS_PREFIX_TYPE "XK"
+#define PRS_PREFIX_ORGNAME "XF"
+#define PRS_PREFIX_SOURCE "XSRC"
+
+/* Value slots. */
+enum prs_slot {
+    /* Sortable date "YYYYMMDDHHMM"; unknown parts are "00" so a release
+     * known only to its month sorts and filters at the month's start. */
+    PRS_SLOT_DATE = 0,
+    PRS_SLOT_YEAR = 1, /* "2026" */
+    PRS_SLOT_ORG = 2,  /* organisation as written, for facets */
+    PRS_SLOT_TYPE = 3, /* type as written, for facets */
+};
+
+/* Metadata keys. */
+#define PRS_META_SCHEMA "prs:schema"   /* PRS_SCHEMA_VERSION of the writer */
+#define PRS_META_UPDATED "prs:updated" /* ISO 8601 UTC time of last commit */
+#define PRS_META_SOURCE "prs:src:"     /* + absolute path -> "mtime size" */
+
+/* Bump when analysis or layout changes: unchanged files are then
+ * re-indexed instead of skipped. */
+#define PRS_SCHEMA_VERSION "1"
+
+/* Longest term Xapian stores is 245 bytes; keep well clear of it. */
+#define PRS_TERM_MAX 240
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * analyzer.h: THE Swedish analyzer. Text in, terms out.
+ *
+ * The indexer and the query parser both call this, so a word is turned
+ * into terms the same way on both sides. The pipeline, per token:
+ *
+ *   UTF-8 validation -> tokenisation (words, numbers, inner hyphens and
+ *   colons) -> NFC + case folding (utf8proc) -> colon genitive (JO:s -> jo)
+ *   -> Snowball Swedish stem -> variants (later: compound parts, å/ä/ö-folded
+ *   forms, lemmas; see "Variants" below)
+ *
+ * An analyzer is not thread-safe: use one per thread. It reuses internal
+ * buffers, so analysing text allocates nothing per token.
+ */
+#ifndef PRS_ANALYZER_H
+#define PRS_ANALYZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Tokens longer than this (in bytes, after folding) are dropped: they are
+ * base64 blobs or URLs, never words, and Xapian terms are limited to 245. */
+#define PRS_TOKEN_MAX_BYTES 64
+
+enum prs_token_kind {
+    PRS_TOK_WORD = 0,   /* contains at least one letter */
+    PRS_TOK_NUMBER = 1, /* digits, with inner . , or : between digits */
+};
+
+enum prs_token_flags {
+    /* One part of a hyphenated word ("est" and "effektiv" in EST-effektiv);
+     * parts take consecutive positions, so phrases over them work. */
+    PRS_TOKF_PART = 1u << 0,
+    /* The whole hyphenated word ("est-effektiv"), reported after its parts
+     * with the position of the first part; index it without a position. */
+    PRS_TOKF_JOINED = 1u << 1,
+    /* A colon genitive/inflection was removed (JO:s -> jo, VD:n -> vd). */
+    PRS_TOKF_COLON_SUFFIX = 1u << 2,
+};
+
+/* Kinds of extra terms a token can carry (the Swedish-quality work adds
+ * them here; this version reports none). */
+enum prs_variant_kind {
+    PRS_VAR_COMPOUND_PART = 1, /* a part of a compound word */
+    PRS_VAR_FOLDED = 2,        /* å/ä/ö-folded form: malmö -> malmo */
+    PRS_VAR_LEMMA = 3,         /* lexicon lemma where Snowball falls short */
+};
+
+struct prs_variant {
+    const char *text;
+    size_t len;
+    int kind; /* enum prs_variant_kind */
+};
+
+/* One token; every pointer is borrowed and valid only during the callback. */
+struct prs_token {
+    const char *text; /* NFC, case-folded, colon suffix removed; NUL-ended */
+    size_t len;
+    const char *stem; /* Snowball Swedish stem of text (numbers: == text) */
+    size_t stem_len;
+    uint32_t pos;     /* word position: first_pos, first_pos + 1, ... */
+    size_t start;     /* byte offset of the token in the input text */
+    size_t end;       /* byte offset just past the token (incl. ":s") */
+    int kind;         /* enum prs_token_kind */
+    unsigned flags;   /* enum prs_token_flags */
+    const struct prs_variant *variants;
+    size_t nvariants;
+};
+
+/* Called once per token, in text order. Return 0 to go on, nonzero to stop
+ * (prs_analyzer_run then returns that value). */
+typedef int (*prs_token_fn)(const struct prs_token *tok, void *ctx);
+
+struct prs_analyzer;
+
+/* Returns a new Swedish analyzer; free with prs_analyzer_free().
+ * NULL + err on failure. */
+struct prs_analyzer *prs_analyzer_new(struct prs_err *err);
+void prs_analyzer_free(struct prs_analyzer *a); /* NULL ok */
+
+/* Tokenises text[0..len) and calls fn for every token. Invalid UTF-8 bytes
+ * act as separators and never reach a token. Positions start at first_pos;
+ * the position after the last token is stored in *next_pos (may be NULL).
+ * Returns 0, the callback's nonzero value, or PRS_E_NOMEM. */
+int prs_analyzer_run(struct prs_analyzer *a, const char *text, size_t len,
+                     uint32_t first_pos, prs_token_fn fn, void *ctx,
+                     uint32_t *next_pos);
+
+/* Folds one word the way tokens are folded (NFC + case fold, soft hyphens
+ * removed). Borrowed result, valid until the next call on a; NULL if the
+ * input is invalid UTF-8 or too long. */
+const char *prs_analyzer_fold(struct prs_analyzer *a, const char *word,
+                              size_t len, size_t *out_len);
+
+/* Stems one already folded word with Snowball's Swedish stemmer, nothing
+ * else (no genitive handling, no variants). Borrowed result, valid until
+ * the next call on a; NULL on allocation failure. */
+const char *prs_analyzer_stem(struct prs_analyzer *a, const char *word,
+                              size_t len, size_t *out_len);
+
+#endif
