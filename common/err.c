@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static void vset(struct prs_err *err, int code, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+vset(struct prs_err *err, int code, const char *fmt, va_list ap)
 {
     err->code = code;
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
@@ -41,13 +42,24 @@ void prs_err_prefix(struct prs_err *err, const char *fmt, ...)
     if (!err)
         return;
     char prefix[PRS_ERR_MSG_MAX];
-    char old[PRS_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
-    memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+    /* Shift the old message right to make room for "prefix: ". */
+    size_t plen = strlen(prefix) + 2;
+    if (plen >= sizeof err->msg)
+        plen = sizeof err->msg - 1;
+    size_t olen = strlen(err->msg);
+    if (olen > sizeof err->msg - 1 - plen)
+        olen = sizeof err->msg - 1 - plen;
+    memmove(err->msg + plen, err->msg, olen);
+    err->msg[plen + olen] = '\0';
+    memcpy(err->msg, prefix, plen - 2 < strlen(prefix) ? plen - 2 : strlen(prefix));
+    if (plen >= 2) {
+        err->msg[plen - 2] = ':';
+        err->msg[plen - 1] = ' ';
+    }
 }
 
 void prs_err_clear(struct prs_err *err)

@@ -186,12 +186,14 @@ uint64_t prs_hits_total(const struct prs_hits *h);
 double prs_hits_score(const struct prs_hits *h, size_t i);
 /* Borrowed: valid until prs_hits_free(). */
 const char *prs_hits_data(const struct prs_hits *h, size_t i, size_t *len);
+/* Borrowed likewise; NULL (and *len 0) if hit i has no value in slot. */
 const char *prs_hits_value(const struct prs_hits *h, size_t i, unsigned slot,
                            size_t *len);
 void prs_hits_free(struct prs_hits *h); /* NULL ok */
 
 /* The id term for uid: "Q" + uid, or "Q#" + a hex hash when uid is too
- * long for a Xapian term. Writes at most cap bytes incl. NUL to buf. */
+ * long for a Xapian term or starts with '#' (so a plain id term never looks
+ * like a hashed one). Writes at most cap bytes incl. NUL to buf. */
 void prs_schema_id_term(const char *uid, char *buf, size_t cap);
 
 #endif

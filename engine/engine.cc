@@ -1,0 +1,982 @@
+// engine.cc: the C API of engine.h over xapian-core 1.4, and the only file
+// in the project that includes <xapian.h>.
+//
+// Rules kept throughout:
+//
+//  - Every extern "C" function is a function-try-block whose handler calls
+//    set_err_from_current_exception(), the one place where C++ exceptions
+//    become PRS_E_* codes. Our own failures (bad arguments, a missing
+//    document) are thrown as engine_error so they take the same path and
+//    get the same "where: what" message layout.
+//  - A handle is not thread-safe (neither are Xapian's objects); use one
+//    per thread, or lock around it.
+//  - Reads on a reader that trip over a concurrent commit
+//    (DatabaseModifiedError) reopen the database and retry once.
+
+#include <xapian.h>
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <climits>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+// engine.h names a function and a struct both prs_db_stats, fine in C; in
+// C++ the function hides the struct's implicit constructor, which -Wshadow
+// reports. The struct is always spelt "struct prs_db_stats" here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+extern "C" {
+#include "engine.h"
+#include "err.h"
+#include "schema.h"
+#include "strutil.h"
+}
+#pragma GCC diagnostic pop
+
+#include "engine_int.h"
+
+// ---- Handle types ------------------------------------------------------
+
+struct prs_db {
+    std::string path;
+    bool writable = false;
+    Xapian::Database rdb;         // PRS_DB_READ
+    Xapian::WritableDatabase wdb; // PRS_DB_WRITE
+    uint64_t retries = 0;         // DatabaseModifiedError recoveries
+
+    Xapian::Database &db() { return writable ? wdb : rdb; }
+};
+
+struct prs_xdoc {
+    // mutable: prs_db_replace() adds the id term for the duration of the
+    // call and removes it again (see there for why).
+    mutable Xapian::Document doc;
+};
+
+struct prs_query {
+    Xapian::Query q; // refcounted by Xapian: copies are cheap and share
+};
+
+namespace {
+
+struct hit {
+    double score = 0;
+    std::string data;
+    // Every value the document has, in slot order (Xapian's order).
+    std::vector<std::pair<Xapian::valueno, std::string>> values;
+};
+
+} // namespace
+
+struct prs_hits {
+    std::vector<hit> hits;
+    uint64_t total = 0;
+};
+
+namespace {
+
+// ---- Errors -----------------------------------------------------------
+
+// Our own failures, carried through the same mapper as Xapian's.
+struct engine_error : std::runtime_error {
+    int code;
+    engine_error(int c, const std::string &m) : std::runtime_error(m), code(c)
+    {
+    }
+};
+
+[[noreturn]] void fail(int code, const std::string &msg)
+{
+    throw engine_error(code, msg);
+}
+
+void require(bool ok, const char *what)
+{
+    if (!ok)
+        fail(PRS_E_BADARG, what);
+}
+
+void require_writable(const prs_db *db)
+{
+    if (!db->writable)
+        fail(PRS_E_BADARG, "index is open read-only");
+}
+
+bool path_missing(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) != 0 && errno == ENOENT;
+}
+
+// Where an operation happened, for messages: "<path>: <op> <label> '<value>'".
+// Plain C strings so that building a message never allocates (the mapper
+// runs inside a catch handler and must not throw).
+struct where {
+    const char *path = nullptr;  // index path, or NULL
+    const char *op = nullptr;    // "open", "replace", ...
+    const char *label = nullptr; // "uid", "term", "key", or NULL
+    const char *value = nullptr; // the uid/term/key
+};
+
+where at(const prs_db *db, const char *op, const char *label = nullptr,
+         const char *value = nullptr)
+{
+    where w;
+    w.path = db ? db->path.c_str() : nullptr;
+    w.op = op;
+    w.label = label;
+    w.value = value;
+    return w;
+}
+
+int report(prs_err *err, int code, const where &w, const char *type,
+           const char *msg, const char *extra) noexcept
+{
+    // Long uids and terms are cut at 120 bytes: the message names the
+    // record, it need not reproduce it.
+    return prs_err_set(err, code, "%s%s%s%s%s%s%.120s%s: %s%s%s%s%s%s",
+                       w.path ? w.path : "", w.path ? ": " : "",
+                       w.op ? w.op : "engine", w.label ? " " : "",
+                       w.label ? w.label : "", w.label ? " '" : "",
+                       w.label ? (w.value ? w.value : "") : "",
+                       w.label ? "'" : "", type ? type : "",
+                       type ? ": " : "", msg ? msg : "",
+                       extra && *extra ? " (" : "",
+                       extra && *extra ? extra : "",
+                       extra && *extra ? ")" : "");
+}
+
+// The one mapper from C++ exceptions to PRS_E_* codes. Call only from a
+// catch handler. Returns the code.
+int set_err_from_current_exception(prs_err *err, const where &w) noexcept
+{
+    try {
+        throw;
+    } catch (const engine_error &e) {
+        return report(err, e.code, w, nullptr, e.what(), nullptr);
+    } catch (const Xapian::DatabaseLockError &e) {
+        return report(err, PRS_E_LOCKED, w, e.get_type(), e.get_msg().c_str(),
+                      e.get_error_string());
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return report(err, PRS_E_NOTFOUND, w, e.get_type(),
+                      e.get_msg().c_str(), e.get_error_string());
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        // Xapian reports some missing paths as a plain opening error.
+        int code = path_missing(w.path) ? PRS_E_NOTFOUND : PRS_E_ENGINE;
+        return report(err, code, w, e.get_type(), e.get_msg().c_str(),
+                      e.get_error_string());
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return report(err, PRS_E_MODIFIED, w, e.get_type(),
+                      e.get_msg().c_str(), e.get_error_string());
+    } catch (const Xapian::Error &e) {
+        return report(err, PRS_E_ENGINE, w, e.get_type(), e.get_msg().c_str(),
+                      e.get_error_string());
+    } catch (const std::bad_alloc &) {
+        return report(err, PRS_E_NOMEM, w, nullptr, "out of memory", nullptr);
+    } catch (const std::exception &e) {
+        return report(err, PRS_E_INTERNAL, w, "internal error", e.what(),
+                      nullptr);
+    } catch (...) {
+        return report(err, PRS_E_INTERNAL, w, nullptr,
+                      "internal error: unknown exception", nullptr);
+    }
+}
+
+// Runs f(); if a reader's revision was overwritten by a concurrent commit,
+// reopens it and runs f() once more (Xapian's documented recovery).
+template <typename F> auto retry_modified(prs_db *db, F &&f) -> decltype(f())
+{
+    try {
+        return f();
+    } catch (const Xapian::DatabaseModifiedError &) {
+        if (db->writable)
+            throw;
+        db->rdb.reopen();
+        db->retries++;
+    }
+    return f();
+}
+
+// ---- Terms and ids ----------------------------------------------------
+
+std::string id_term(const char *uid)
+{
+    size_t len = strlen(uid);
+    std::string t(PRS_PREFIX_ID);
+    // "Q" + uid when it fits; otherwise "Q#" + 64-bit FNV-1a of the uid.
+    // A uid starting with '#' is hashed too, so that a plain id term can
+    // never look like a hashed one. Two long uids with the same hash would
+    // share a document; at 2^64 that is accepted rather than stored and
+    // checked (odds ~3e-8 for a million long uids).
+    if (t.size() + len <= PRS_TERM_MAX && uid[0] != '#') {
+        t.append(uid, len);
+        return t;
+    }
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016" PRIx64, prs_hash64(uid, len));
+    t += '#';
+    t += hex;
+    return t;
+}
+
+// Terms we index: empty and overlong terms are dropped (Xapian refuses
+// terms over 245 bytes at commit time, which would lose the whole batch).
+bool term_ok(const char *term, size_t len)
+{
+    return term && len > 0 && len <= PRS_TERM_MAX;
+}
+
+bool doc_has_term(const Xapian::Document &doc, const std::string &term)
+{
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(term);
+    return t != doc.termlist_end() && *t == term;
+}
+
+char *dup_bytes(const std::string &s)
+{
+    char *p = static_cast<char *>(malloc(s.size() + 1));
+    if (!p)
+        throw std::bad_alloc();
+    memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+Xapian::doccount to_doccount(uint64_t n)
+{
+    // Headroom so that offset + limit cannot wrap inside the matcher.
+    const uint64_t cap = std::numeric_limits<Xapian::doccount>::max() / 2;
+    return static_cast<Xapian::doccount>(n < cap ? n : cap);
+}
+
+prs_query *new_query(Xapian::Query q)
+{
+    prs_query *r = new prs_query;
+    r->q = std::move(q);
+    return r;
+}
+
+std::vector<Xapian::Query> term_queries(const char *const *terms, size_t n)
+{
+    require(terms && n > 0, "need at least one term");
+    std::vector<Xapian::Query> v;
+    v.reserve(n);
+    for (size_t i = 0; i < n; i++) {
+        // An empty term would be Xapian's match-all query.
+        require(terms[i] && terms[i][0], "empty term");
+        v.emplace_back(terms[i]);
+    }
+    return v;
+}
+
+Xapian::Query::op xapian_op(int op)
+{
+    switch (op) {
+    case PRS_QOP_AND:
+        return Xapian::Query::OP_AND;
+    case PRS_QOP_OR:
+        return Xapian::Query::OP_OR;
+    case PRS_QOP_AND_NOT:
+        return Xapian::Query::OP_AND_NOT;
+    case PRS_QOP_AND_MAYBE:
+        return Xapian::Query::OP_AND_MAYBE;
+    case PRS_QOP_FILTER:
+        return Xapian::Query::OP_FILTER;
+    case PRS_QOP_SYNONYM:
+        return Xapian::Query::OP_SYNONYM;
+    }
+    fail(PRS_E_BADARG, "unknown query operator " + std::to_string(op));
+}
+
+// The weighting scheme, chosen here only: BM25 with Xapian's defaults
+// (k1 1, k2 0, k3 1, b 0.5, min_normlen 0.5).
+void set_weighting(Xapian::Enquire &enq)
+{
+    enq.set_weighting_scheme(Xapian::BM25Weight());
+}
+
+void run_search(prs_db *db, const Xapian::Query &query,
+                const prs_search_opts *opts, prs_hits *out)
+{
+    Xapian::Enquire enq(db->db());
+    enq.set_query(query);
+    set_weighting(enq);
+    enq.set_docid_order(Xapian::Enquire::DONT_CARE);
+    if (opts->sort == PRS_SORT_DATE)
+        enq.set_sort_by_value_then_relevance(PRS_SLOT_DATE, true);
+    Xapian::MSet mset = enq.get_mset(to_doccount(opts->offset),
+                                     to_doccount(opts->limit),
+                                     to_doccount(opts->check_at_least));
+    // No mset.fetch(): in 1.4.22 the whole-MSet form reads outside the
+    // MSet when the page does not start at 0 (a crash at offset 1), and
+    // for a local glass index it is only a prefetch hint anyway.
+    out->hits.clear();
+    out->hits.reserve(mset.size());
+    for (Xapian::MSetIterator i = mset.begin(); i != mset.end(); ++i) {
+        hit h;
+        h.score = i.get_weight();
+        Xapian::Document doc = i.get_document();
+        h.data = doc.get_data();
+        for (Xapian::ValueIterator v = doc.values_begin();
+             v != doc.values_end(); ++v)
+            h.values.emplace_back(v.get_valueno(), *v);
+        out->hits.push_back(std::move(h));
+    }
+    out->total = mset.get_matches_estimated();
+}
+
+} // namespace
+
+// ---- Test hooks (engine_int.h) ------------------------------------------
+
+extern "C" uint64_t prs_db__retries(const struct prs_db *db)
+try {
+    return db ? db->retries : 0;
+} catch (...) {
+    return 0;
+}
+
+// ---- Opening ------------------------------------------------------------
+
+extern "C" struct prs_db *prs_db_open(const char *path, int mode,
+                                      struct prs_err *err)
+try {
+    require(path && *path, "no index path given");
+    require(mode == PRS_DB_READ || mode == PRS_DB_WRITE, "bad open mode");
+    prs_db *db = new prs_db;
+    try {
+        db->path = path;
+        db->writable = mode == PRS_DB_WRITE;
+        if (db->writable)
+            db->wdb = Xapian::WritableDatabase(
+                path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+        else
+            db->rdb = Xapian::Database(path);
+    } catch (...) {
+        delete db;
+        throw;
+    }
+    return db;
+} catch (...) {
+    where w;
+    w.path = path;
+    w.op = "open";
+    set_err_from_current_exception(err, w);
+    return nullptr;
+}
+
+extern "C" void prs_db_close(struct prs_db *db)
+try {
+    if (!db)
+        return;
+    try {
+        // Commits a writer's pending changes (or cancels an open
+        // transaction) and releases the lock now, not at some later
+        // destructor. There is nobody to tell if that fails.
+        db->db().close();
+    } catch (...) {
+    }
+    delete db;
+} catch (...) {
+}
+
+extern "C" int prs_db_reopen(struct prs_db *db, struct prs_err *err)
+try {
+    require(db, "no index");
+    return db->db().reopen() ? 1 : 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "reopen"));
+}
+
+extern "C" int prs_db_stats(struct prs_db *db, struct prs_db_stats *out,
+                            struct prs_err *err)
+try {
+    require(db && out, "no index or no output");
+    return retry_modified(db, [&] {
+        Xapian::Database &x = db->db();
+        out->doccount = x.get_doccount();
+        out->last_docid = x.get_lastdocid();
+        out->avg_length = x.get_avlength();
+        return 0;
+    });
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "stats"));
+}
+
+// ---- Building documents -------------------------------------------------
+
+extern "C" struct prs_xdoc *prs_xdoc_new(struct prs_err *err)
+try {
+    return new prs_xdoc;
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "new document"));
+    return nullptr;
+}
+
+extern "C" void prs_xdoc_free(struct prs_xdoc *d)
+try {
+    delete d;
+} catch (...) {
+}
+
+extern "C" int prs_xdoc_add_posting(struct prs_xdoc *d, const char *term,
+                                    size_t len, uint32_t pos,
+                                    unsigned wdf_inc, struct prs_err *err)
+try {
+    require(d, "no document");
+    if (!term_ok(term, len))
+        return 0;
+    d->doc.add_posting(std::string(term, len), pos, wdf_inc);
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(nullptr, "add posting"));
+}
+
+extern "C" int prs_xdoc_add_term(struct prs_xdoc *d, const char *term,
+                                 size_t len, unsigned wdf_inc,
+                                 struct prs_err *err)
+try {
+    require(d, "no document");
+    if (!term_ok(term, len))
+        return 0;
+    d->doc.add_term(std::string(term, len), wdf_inc);
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(nullptr, "add term"));
+}
+
+extern "C" int prs_xdoc_add_boolean(struct prs_xdoc *d, const char *term,
+                                    size_t len, struct prs_err *err)
+try {
+    require(d, "no document");
+    if (!term_ok(term, len))
+        return 0;
+    d->doc.add_boolean_term(std::string(term, len));
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(nullptr, "add term"));
+}
+
+extern "C" int prs_xdoc_set_value(struct prs_xdoc *d, unsigned slot,
+                                  const char *value, size_t len,
+                                  struct prs_err *err)
+try {
+    require(d, "no document");
+    require(value || len == 0, "no value");
+    require(slot != Xapian::BAD_VALUENO, "bad value slot");
+    // An empty value removes the slot, as in Xapian.
+    d->doc.add_value(slot, len ? std::string(value, len) : std::string());
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(nullptr, "set value"));
+}
+
+extern "C" int prs_xdoc_set_data(struct prs_xdoc *d, const char *data,
+                                 size_t len, struct prs_err *err)
+try {
+    require(d, "no document");
+    require(data || len == 0, "no data");
+    d->doc.set_data(len ? std::string(data, len) : std::string());
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(nullptr, "set data"));
+}
+
+// ---- Writing ------------------------------------------------------------
+
+extern "C" int prs_db_replace(struct prs_db *db, const char *uid,
+                              const struct prs_xdoc *d, struct prs_err *err)
+try {
+    require(db && d, "no index or no document");
+    require(uid && *uid, "empty uid");
+    require_writable(db);
+    const std::string idterm = id_term(uid);
+    // Xapian::Document copies share one body, so "add the id term to a
+    // copy" would change the caller's document anyway. Instead the term is
+    // added for the call and removed afterwards, leaving d as it was and
+    // reusable for the next uid. A deep copy would cost a pass over every
+    // term and position of every document indexed.
+    Xapian::Document &doc = d->doc;
+    struct restore {
+        Xapian::Document &doc;
+        const std::string &term;
+        bool active;
+        ~restore()
+        {
+            if (!active)
+                return;
+            try {
+                doc.remove_term(term);
+            } catch (...) {
+            }
+        }
+    } guard{doc, idterm, !doc_has_term(doc, idterm)};
+    if (guard.active)
+        doc.add_boolean_term(idterm);
+    db->wdb.replace_document(idterm, doc);
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "replace", "uid", uid));
+}
+
+extern "C" int prs_db_delete(struct prs_db *db, const char *uid,
+                             struct prs_err *err)
+try {
+    require(db, "no index");
+    require(uid && *uid, "empty uid");
+    require_writable(db);
+    const std::string idterm = id_term(uid);
+    if (db->wdb.get_termfreq(idterm) == 0)
+        return 0;
+    db->wdb.delete_document(idterm);
+    return 1;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "delete", "uid", uid));
+}
+
+extern "C" int64_t prs_db_delete_by_term(struct prs_db *db, const char *term,
+                                         struct prs_err *err)
+try {
+    require(db, "no index");
+    // Xapian reads the empty term as "every document".
+    require(term && *term, "empty term");
+    require_writable(db);
+    Xapian::doccount n = db->wdb.get_termfreq(term);
+    if (n > 0)
+        db->wdb.delete_document(term);
+    return static_cast<int64_t>(n);
+} catch (...) {
+    return set_err_from_current_exception(err,
+                                          at(db, "delete", "term", term));
+}
+
+extern "C" int prs_db_commit(struct prs_db *db, struct prs_err *err)
+try {
+    require(db, "no index");
+    require_writable(db);
+    db->wdb.commit();
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "commit"));
+}
+
+extern "C" int prs_db_begin(struct prs_db *db, struct prs_err *err)
+try {
+    require(db, "no index");
+    require_writable(db);
+    db->wdb.begin_transaction(true);
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "begin transaction"));
+}
+
+extern "C" int prs_db_commit_transaction(struct prs_db *db,
+                                         struct prs_err *err)
+try {
+    require(db, "no index");
+    require_writable(db);
+    db->wdb.commit_transaction();
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "commit transaction"));
+}
+
+extern "C" int prs_db_cancel_transaction(struct prs_db *db,
+                                         struct prs_err *err)
+try {
+    require(db, "no index");
+    require_writable(db);
+    db->wdb.cancel_transaction();
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "cancel transaction"));
+}
+
+extern "C" int prs_db_get_metadata(struct prs_db *db, const char *key,
+                                   char **out, struct prs_err *err)
+try {
+    require(out, "no output");
+    *out = nullptr;
+    require(db, "no index");
+    require(key && *key, "empty metadata key");
+    std::string v = retry_modified(db, [&] { return db->db().get_metadata(key); });
+    if (!v.empty())
+        *out = dup_bytes(v);
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "get metadata", "key",
+                                                  key));
+}
+
+extern "C" int prs_db_set_metadata(struct prs_db *db, const char *key,
+                                   const char *value, struct prs_err *err)
+try {
+    require(db, "no index");
+    require(key && *key, "empty metadata key");
+    require_writable(db);
+    db->wdb.set_metadata(key, value ? value : "");
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "set metadata", "key",
+                                                  key));
+}
+
+extern "C" int prs_db_metadata_each(struct prs_db *db, const char *prefix,
+                                    prs_kv_fn fn, void *ctx,
+                                    struct prs_err *err)
+try {
+    require(db && fn, "no index or no callback");
+    const std::string pfx = prefix ? prefix : "";
+    size_t called = 0;
+    auto walk = [&] {
+        Xapian::Database &x = db->db();
+        for (Xapian::TermIterator k = x.metadata_keys_begin(pfx);
+             k != x.metadata_keys_end(pfx); ++k) {
+            const std::string key = *k;
+            const std::string value = x.get_metadata(key);
+            called++;
+            int rc = fn(key.c_str(), value.c_str(), ctx);
+            if (rc != 0)
+                return rc;
+        }
+        return 0;
+    };
+    try {
+        return walk();
+    } catch (const Xapian::DatabaseModifiedError &) {
+        // Retry only if fn has seen nothing yet: it must not see a key twice.
+        if (db->writable || called > 0)
+            throw;
+        db->rdb.reopen();
+        db->retries++;
+    }
+    return walk();
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "metadata", "prefix",
+                                                  prefix));
+}
+
+// ---- Reading ------------------------------------------------------------
+
+extern "C" int prs_db_get_data(struct prs_db *db, const char *uid, char **out,
+                               size_t *len, struct prs_err *err)
+try {
+    require(out, "no output");
+    *out = nullptr;
+    if (len)
+        *len = 0;
+    require(db, "no index");
+    require(uid && *uid, "empty uid");
+    const std::string idterm = id_term(uid);
+    std::string data;
+    bool found = retry_modified(db, [&] {
+        Xapian::Database &x = db->db();
+        Xapian::PostingIterator p = x.postlist_begin(idterm);
+        if (p == x.postlist_end(idterm))
+            return false;
+        data = x.get_document(*p).get_data();
+        return true;
+    });
+    if (!found)
+        fail(PRS_E_NOTFOUND, "no such document");
+    *out = dup_bytes(data);
+    if (len)
+        *len = data.size();
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "get", "uid", uid));
+}
+
+extern "C" int prs_db_termfreq(struct prs_db *db, const char *term,
+                               uint64_t *out, struct prs_err *err)
+try {
+    require(db && out, "no index or no output");
+    *out = 0;
+    // The empty term is never indexed (Xapian would count every document).
+    if (!term || !*term)
+        return 0;
+    *out = retry_modified(db, [&] { return db->db().get_termfreq(term); });
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "termfreq", "term",
+                                                  term));
+}
+
+extern "C" int prs_db_terms_each(struct prs_db *db, const char *prefix,
+                                 prs_term_fn fn, void *ctx,
+                                 struct prs_err *err)
+try {
+    require(db && fn, "no index or no callback");
+    const std::string pfx = prefix ? prefix : "";
+    size_t called = 0;
+    auto walk = [&] {
+        Xapian::Database &x = db->db();
+        for (Xapian::TermIterator t = x.allterms_begin(pfx);
+             t != x.allterms_end(pfx); ++t) {
+            const std::string term = *t;
+            uint64_t freq = t.get_termfreq();
+            called++;
+            int rc = fn(term.c_str(), term.size(), freq, ctx);
+            if (rc != 0)
+                return rc;
+        }
+        return 0;
+    };
+    try {
+        return walk();
+    } catch (const Xapian::DatabaseModifiedError &) {
+        // Retry only if fn has seen nothing yet: it must not see a term twice.
+        if (db->writable || called > 0)
+            throw;
+        db->rdb.reopen();
+        db->retries++;
+    }
+    return walk();
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "terms", "prefix",
+                                                  prefix));
+}
+
+// ---- Queries ------------------------------------------------------------
+
+extern "C" struct prs_query *prs_query_term(const char *term, unsigned wqf,
+                                            struct prs_err *err)
+try {
+    // An empty term would be Xapian's match-all query.
+    require(term && *term, "empty term");
+    return new_query(Xapian::Query(term, wqf));
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "query", "term", term));
+    return nullptr;
+}
+
+extern "C" struct prs_query *prs_query_phrase(const char *const *terms,
+                                              size_t n, unsigned window,
+                                              struct prs_err *err)
+try {
+    std::vector<Xapian::Query> v = term_queries(terms, n);
+    // Xapian's window is the span the terms must fit in; n is adjacent.
+    Xapian::termcount w = window ? window : static_cast<Xapian::termcount>(n);
+    return new_query(
+        Xapian::Query(Xapian::Query::OP_PHRASE, v.begin(), v.end(), w));
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "phrase query"));
+    return nullptr;
+}
+
+extern "C" struct prs_query *prs_query_near(const char *const *terms,
+                                            size_t n, unsigned window,
+                                            struct prs_err *err)
+try {
+    std::vector<Xapian::Query> v = term_queries(terms, n);
+    Xapian::termcount w = window ? window : static_cast<Xapian::termcount>(n);
+    return new_query(
+        Xapian::Query(Xapian::Query::OP_NEAR, v.begin(), v.end(), w));
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "near query"));
+    return nullptr;
+}
+
+extern "C" struct prs_query *prs_query_prefix(const char *prefix,
+                                              unsigned max_terms,
+                                              struct prs_err *err)
+try {
+    // The empty prefix would expand to the whole vocabulary.
+    require(prefix && *prefix, "empty prefix");
+    // With WILDCARD_LIMIT_MOST_FREQUENT a limit of 0 keeps 0 terms; "no
+    // limit" is 0 with the default limit type.
+    int limit_type = max_terms ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
+                               : Xapian::Query::WILDCARD_LIMIT_ERROR;
+    return new_query(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix,
+                                   max_terms, limit_type,
+                                   Xapian::Query::OP_SYNONYM));
+} catch (...) {
+    set_err_from_current_exception(err,
+                                   at(nullptr, "query", "prefix", prefix));
+    return nullptr;
+}
+
+extern "C" struct prs_query *prs_query_value_range(unsigned slot,
+                                                   const char *lo,
+                                                   const char *hi,
+                                                   struct prs_err *err)
+try {
+    require(slot != Xapian::BAD_VALUENO, "bad value slot");
+    if (lo && hi)
+        return new_query(
+            Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
+    if (lo)
+        return new_query(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo));
+    if (hi)
+        return new_query(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi));
+    // No bounds: every document, with or without a value in the slot.
+    return new_query(Xapian::Query::MatchAll);
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "value range query"));
+    return nullptr;
+}
+
+extern "C" struct prs_query *prs_query_match_all(struct prs_err *err)
+try {
+    return new_query(Xapian::Query::MatchAll);
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "match-all query"));
+    return nullptr;
+}
+
+extern "C" struct prs_query *prs_query_combine(int op,
+                                               struct prs_query *const *subs,
+                                               size_t n, struct prs_err *err)
+try {
+    Xapian::Query::op xop = xapian_op(op);
+    require(subs && n > 0, "need at least one sub-query");
+    std::vector<Xapian::Query> v;
+    v.reserve(n);
+    for (size_t i = 0; i < n; i++) {
+        require(subs[i], "missing sub-query");
+        v.push_back(subs[i]->q);
+    }
+    return new_query(Xapian::Query(xop, v.begin(), v.end()));
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "combine queries"));
+    return nullptr;
+}
+
+extern "C" struct prs_query *prs_query_scale(const struct prs_query *q,
+                                             double factor,
+                                             struct prs_err *err)
+try {
+    require(q, "no query");
+    require(std::isfinite(factor) && factor >= 0,
+            "scale factor must be finite and >= 0");
+    return new_query(
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor));
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "scale query"));
+    return nullptr;
+}
+
+extern "C" char *prs_query_describe(const struct prs_query *q)
+try {
+    if (!q)
+        return nullptr;
+    return dup_bytes(q->q.get_description());
+} catch (...) {
+    return nullptr;
+}
+
+extern "C" void prs_query_free(struct prs_query *q)
+try {
+    delete q;
+} catch (...) {
+}
+
+// ---- Searching ----------------------------------------------------------
+
+extern "C" int prs_db_search(struct prs_db *db, const struct prs_query *q,
+                             const struct prs_search_opts *opts,
+                             struct prs_hits **out, struct prs_err *err)
+try {
+    require(out, "no output");
+    *out = nullptr;
+    require(db && q && opts, "no index, query or options");
+    require(opts->sort == PRS_SORT_RELEVANCE || opts->sort == PRS_SORT_DATE,
+            "unknown sort order");
+    Xapian::Query query = q->q;
+    if (opts->filter)
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, opts->filter->q);
+    prs_hits *h = new prs_hits;
+    try {
+        retry_modified(db, [&] { run_search(db, query, opts, h); });
+    } catch (...) {
+        delete h;
+        throw;
+    }
+    *out = h;
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "search"));
+}
+
+extern "C" size_t prs_hits_count(const struct prs_hits *h)
+try {
+    return h ? h->hits.size() : 0;
+} catch (...) {
+    return 0;
+}
+
+extern "C" uint64_t prs_hits_total(const struct prs_hits *h)
+try {
+    return h ? h->total : 0;
+} catch (...) {
+    return 0;
+}
+
+extern "C" double prs_hits_score(const struct prs_hits *h, size_t i)
+try {
+    return h && i < h->hits.size() ? h->hits[i].score : 0.0;
+} catch (...) {
+    return 0.0;
+}
+
+extern "C" const char *prs_hits_data(const struct prs_hits *h, size_t i,
+                                     size_t *len)
+try {
+    if (len)
+        *len = 0;
+    if (!h || i >= h->hits.size())
+        return nullptr;
+    const std::string &s = h->hits[i].data;
+    if (len)
+        *len = s.size();
+    return s.c_str();
+} catch (...) {
+    return nullptr;
+}
+
+extern "C" const char *prs_hits_value(const struct prs_hits *h, size_t i,
+                                      unsigned slot, size_t *len)
+try {
+    if (len)
+        *len = 0;
+    if (!h || i >= h->hits.size())
+        return nullptr;
+    for (const auto &v : h->hits[i].values) {
+        if (v.first != slot)
+            continue;
+        if (len)
+            *len = v.second.size();
+        return v.second.c_str();
+    }
+    return nullptr;
+} catch (...) {
+    return nullptr;
+}
+
+extern "C" void prs_hits_free(struct prs_hits *h)
+try {
+    delete h;
+} catch (...) {
+}
+
+extern "C" void prs_schema_id_term(const char *uid, char *buf, size_t cap)
+try {
+    if (!buf || cap == 0)
+        return;
+    buf[0] = '\0';
+    const std::string t = id_term(uid ? uid : "");
+    snprintf(buf, cap, "%s", t.c_str());
+} catch (...) {
+}
