@@ -11,6 +11,32 @@
  *
  * An analyzer is not thread-safe: use one per thread. It reuses internal
  * buffers, so analysing text allocates nothing per token.
+ *
+ * Tokenisation rules, in the order a reader of the code meets them:
+ *
+ *   - Word characters are Unicode letters (L*), marks (M*, never at the
+ *     start of a token) and decimal digits (Nd). Everything else separates:
+ *     spaces (Zs, U+00A0, U+200B), punctuation, symbols, controls, NUL and
+ *     every byte that is not part of well-formed UTF-8. Apostrophes (' and
+ *     U+2019) separate too: "Macy's" -> "macy", "s".
+ *   - Other default-ignorable characters (U+00AD soft hyphen, U+200D, U+2060,
+ *     U+FEFF, ...) neither split nor join: "skydds<SHY>masker" is one token
+ *     and folding removes them.
+ *   - '.', ',' and ':' between two digits join: "3,5", "12:30", "1.5".
+ *   - A hyphen ('-', U+2010, U+2011) between two word characters joins the
+ *     parts of a hyphenated word (see PRS_TOKF_PART/JOINED); a hyphen at a
+ *     word's edge and the en dash U+2013 separate.
+ *   - A colon after a word character followed by 1-3 lower-case letters
+ *     (Ll) at the end of the word is an inflection: "JO:s", "VD:n", "EU:ns",
+ *     and ordinals "1:a", "3:e" (text "jo", "vd", "eu", "1"). Not when an
+ *     address goes on after the letters ("mailto:ud@gov.se").
+ *   - A token is a PRS_TOK_NUMBER when it has digits (and joiners) only,
+ *     else a PRS_TOK_WORD ("co2", "covid-19").
+ *   - Tokens longer than PRS_TOKEN_MAX_BYTES after folding are dropped and
+ *     take no position. So are all tokens inside a run of more than
+ *     PRS_TOKEN_MAX_BYTES base64 characters [A-Za-z0-9+/=] that mixes upper
+ *     case, lower case and digits (inline images), since '+' and '/' would
+ *     otherwise cut a blob into short garbage tokens.
  */
 #ifndef PRS_ANALYZER_H
 #define PRS_ANALYZER_H
@@ -24,8 +50,14 @@
  * base64 blobs or URLs, never words, and Xapian terms are limited to 245. */
 #define PRS_TOKEN_MAX_BYTES 64
 
+/* prs_analyzer_fold() refuses results longer than this (in bytes, after
+ * folding). It folds whole labels ("Norrköpings kommun") for boolean terms,
+ * so it allows more than a token; with a short prefix it stays within the
+ * Xapian term limit. */
+#define PRS_FOLD_MAX_BYTES 200
+
 enum prs_token_kind {
-    PRS_TOK_WORD = 0,   /* contains at least one letter */
+    PRS_TOK_WORD = 0,   /* contains at least one letter (or mark) */
     PRS_TOK_NUMBER = 1, /* digits, with inner . , or : between digits */
 };
 
@@ -70,7 +102,9 @@ struct prs_token {
 };
 
 /* Called once per token, in text order. Return 0 to go on, nonzero to stop
- * (prs_analyzer_run then returns that value). */
+ * (prs_analyzer_run then returns that value). The callback may call
+ * prs_analyzer_fold() or prs_analyzer_stem() on the same analyzer (which
+ * ends the life of tok->stem), but not prs_analyzer_run(). */
 typedef int (*prs_token_fn)(const struct prs_token *tok, void *ctx);
 
 struct prs_analyzer;
@@ -82,21 +116,27 @@ void prs_analyzer_free(struct prs_analyzer *a); /* NULL ok */
 
 /* Tokenises text[0..len) and calls fn for every token. Invalid UTF-8 bytes
  * act as separators and never reach a token. Positions start at first_pos;
- * the position after the last token is stored in *next_pos (may be NULL).
- * Returns 0, the callback's nonzero value, or PRS_E_NOMEM. */
+ * the position after the last token is stored in *next_pos (may be NULL;
+ * also set when the callback stops the run or an error ends it).
+ * Returns 0, the callback's nonzero value, or PRS_E_NOMEM (PRS_E_BADARG if
+ * a or fn is NULL, or text is NULL with len > 0). */
 int prs_analyzer_run(struct prs_analyzer *a, const char *text, size_t len,
                      uint32_t first_pos, prs_token_fn fn, void *ctx,
                      uint32_t *next_pos);
 
 /* Folds one word the way tokens are folded (NFC + case fold, soft hyphens
- * removed). Borrowed result, valid until the next call on a; NULL if the
- * input is invalid UTF-8 or too long. */
+ * removed, U+2010/U+2011 -> '-'). Nothing else changes: spaces and
+ * punctuation stay. Borrowed result, NUL-ended, valid until the next call
+ * on a; NULL if the input is invalid UTF-8 (or holds NUL), the result is
+ * longer than PRS_FOLD_MAX_BYTES, or memory ran out. */
 const char *prs_analyzer_fold(struct prs_analyzer *a, const char *word,
                               size_t len, size_t *out_len);
 
 /* Stems one already folded word with Snowball's Swedish stemmer, nothing
- * else (no genitive handling, no variants). Borrowed result, valid until
- * the next call on a; NULL on allocation failure. */
+ * else (no genitive handling, no variants). Borrowed result, NUL-ended,
+ * valid until the next call on a; NULL on allocation failure (or len >
+ * INT_MAX). Any bytes are safe to pass: Snowball bounds-checks its UTF-8
+ * decoding. */
 const char *prs_analyzer_stem(struct prs_analyzer *a, const char *word,
                               size_t len, size_t *out_len);
 
