@@ -1,0 +1,186 @@
+/*
+ * cmd_show.c: `prsearch show` (one stored release) and `prsearch stats`.
+ */
+#include "cli.h"
+#include "doc.h"
+#include "engine.h"
+#include "schema.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char show_help[] =
+    "usage: prsearch show [--db DIR] [--json] ID\n"
+    "\n"
+    "Prints the stored release with this id: title, date, organisation,\n"
+    "type, URL, lead, body, contacts. --json prints the stored record.\n"
+    "\n"
+    "exit status: 0 shown, 7 no such release, 4 no index, 1 failure.\n";
+
+static void print_field(const char *label, const char *value)
+{
+    if (value)
+        printf("%-13s %s\n", label, value);
+}
+
+static void print_doc(const struct prs_doc *d)
+{
+    printf("%s\n\n", d->title ? d->title : "(untitled)");
+    print_field("id:", d->id);
+    print_field("date:", d->published);
+    print_field("organisation:", d->org);
+    print_field("type:", d->type);
+    print_field("url:", d->url);
+    print_field("source:", d->source);
+    if (d->lead)
+        printf("\n%s\n", d->lead);
+    if (d->body)
+        printf("\n%s\n", d->body);
+    if (d->ncontacts)
+        printf("\nKontakt:\n");
+    for (size_t i = 0; i < d->ncontacts; i++) {
+        const struct prs_contact *c = &d->contacts[i];
+        printf("  %s", c->name ? c->name : "");
+        if (c->role)
+            printf(", %s", c->role);
+        if (c->phone)
+            printf(", %s", c->phone);
+        if (c->email)
+            printf(", %s", c->email);
+        printf("\n");
+    }
+    if (d->sender)
+        printf("\nAvsändare: %s\n", d->sender);
+}
+
+int prs_cmd_show(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    const char *dbpath = NULL;
+    bool json = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dbpath = optarg; break;
+        case 'j': json = true; break;
+        case 'h': fputs(show_help, stdout); return PRS_EXIT_OK;
+        default: return prs_cli_usage_error("show", "unknown option");
+        }
+    }
+    if (argc - optind != 1)
+        return prs_cli_usage_error("show", "give exactly one ID");
+    struct prs_err err = {0};
+    struct prs_db *db = prs_db_open(prs_cli_db_path(dbpath), PRS_DB_READ, &err);
+    if (!db)
+        return prs_cli_fail(&err);
+    char *data = NULL;
+    size_t len = 0;
+    int status = PRS_EXIT_OK;
+    int rc = prs_db_get_data(db, argv[optind], &data, &len, &err);
+    if (rc == PRS_E_NOTFOUND) {
+        fprintf(stderr, "prsearch: %s: no release with this id\n", argv[optind]);
+        status = PRS_EXIT_NOTFOUND;
+    } else if (rc < 0) {
+        status = prs_cli_fail(&err);
+    } else if (json) {
+        printf("%.*s\n", (int)len, data);
+    } else {
+        struct prs_doc doc = {0};
+        if (prs_doc_from_json(data, len, &doc, &err) < 0)
+            status = prs_cli_fail(&err);
+        else
+            print_doc(&doc);
+        prs_doc_clear(&doc);
+    }
+    free(data);
+    prs_db_close(db);
+    return status;
+}
+
+/* Bytes used by the files in dir (the index is one flat folder). */
+static unsigned long long folder_bytes(const char *dir)
+{
+    unsigned long long total = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            total += (unsigned long long)st.st_size;
+    }
+    closedir(d);
+    return total;
+}
+
+static const char stats_help[] =
+    "usage: prsearch stats [--db DIR] [--json]\n"
+    "\n"
+    "Prints the number of releases, the size of the index on disk and the\n"
+    "time of the last update.\n";
+
+int prs_cmd_stats(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    const char *dbpath = NULL;
+    bool json = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dbpath = optarg; break;
+        case 'j': json = true; break;
+        case 'h': fputs(stats_help, stdout); return PRS_EXIT_OK;
+        default: return prs_cli_usage_error("stats", "unknown option");
+        }
+    }
+    if (optind != argc)
+        return prs_cli_usage_error("stats", "unexpected argument '%s'",
+                                   argv[optind]);
+    const char *path = prs_cli_db_path(dbpath);
+    struct prs_err err = {0};
+    struct prs_db *db = prs_db_open(path, PRS_DB_READ, &err);
+    if (!db)
+        return prs_cli_fail(&err);
+    struct prs_db_stats st;
+    char *updated = NULL;
+    int status = PRS_EXIT_OK;
+    if (prs_db_stats(db, &st, &err) < 0 ||
+        prs_db_get_metadata(db, PRS_META_UPDATED, &updated, &err) < 0) {
+        status = prs_cli_fail(&err);
+    } else {
+        unsigned long long bytes = folder_bytes(path);
+        if (json)
+            printf("{\"documents\":%llu,\"bytes\":%llu,\"updated\":\"%s\"}\n",
+                   (unsigned long long)st.doccount, bytes,
+                   updated ? updated : "");
+        else
+            printf("index:        %s\n"
+                   "releases:     %llu\n"
+                   "size:         %.1f MB\n"
+                   "last update:  %s\n",
+                   path, (unsigned long long)st.doccount, (double)bytes / 1e6,
+                   updated ? updated : "never");
+    }
+    free(updated);
+    prs_db_close(db);
+    return status;
+}

@@ -1,0 +1,198 @@
+#include "termgen.h"
+
+#include "schema.h"
+#include "strutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Positions of different fields are kept this far apart so that a phrase
+ * never matches across the end of the title and the start of the body. */
+#define FIELD_POS_GAP 100
+
+struct field_ctx {
+    struct prs_xdoc *xd;
+    const char *prefix; /* field prefix, e.g. PRS_PREFIX_TITLE */
+    unsigned wdf;
+    struct prs_buf term; /* reused for every term of the field */
+    struct prs_err *err;
+    int rc;
+};
+
+/* Adds prefix + text (and prefix + "Z" form) to the document. */
+static int add_prefixed(struct field_ctx *fc, const char *p1, const char *p2,
+                        const char *text, size_t len)
+{
+    prs_buf_reset(&fc->term);
+    if (prs_buf_puts(&fc->term, p1) < 0 || prs_buf_puts(&fc->term, p2) < 0 ||
+        prs_buf_append(&fc->term, text, len) < 0)
+        return prs_err_set(fc->err, PRS_E_NOMEM, "out of memory");
+    return prs_xdoc_add_term(fc->xd, fc->term.data, fc->term.len, fc->wdf,
+                             fc->err);
+}
+
+static int on_token(const struct prs_token *tok, void *ctx)
+{
+    struct field_ctx *fc = ctx;
+    int rc;
+    /* The whole hyphenated word is an extra term without a position: its
+     * parts carry the positions that phrases use. */
+    if (tok->flags & PRS_TOKF_JOINED)
+        rc = prs_xdoc_add_term(fc->xd, tok->text, tok->len, fc->wdf, fc->err);
+    else
+        rc = prs_xdoc_add_posting(fc->xd, tok->text, tok->len, tok->pos,
+                                  fc->wdf, fc->err);
+    if (rc == 0 && tok->kind == PRS_TOK_WORD)
+        rc = add_prefixed(fc, PRS_PREFIX_STEM, "", tok->stem, tok->stem_len);
+    if (rc == 0 && fc->prefix) {
+        rc = add_prefixed(fc, fc->prefix, "", tok->text, tok->len);
+        if (rc == 0 && tok->kind == PRS_TOK_WORD)
+            rc = add_prefixed(fc, PRS_PREFIX_STEM, fc->prefix, tok->stem,
+                              tok->stem_len);
+    }
+    for (size_t i = 0; rc == 0 && i < tok->nvariants; i++)
+        rc = prs_xdoc_add_term(fc->xd, tok->variants[i].text,
+                               tok->variants[i].len, fc->wdf, fc->err);
+    if (rc < 0) {
+        fc->rc = rc;
+        return 1;
+    }
+    return 0;
+}
+
+/* Indexes one field's text starting at *pos; advances *pos past it. */
+static int index_field(struct prs_analyzer *an, struct prs_xdoc *xd,
+                       const char *text, const char *prefix, unsigned wdf,
+                       uint32_t *pos, struct prs_err *err)
+{
+    if (!text || !*text)
+        return 0;
+    struct field_ctx fc = {.xd = xd, .prefix = prefix, .wdf = wdf, .err = err};
+    uint32_t next = *pos;
+    int rc = prs_analyzer_run(an, text, strlen(text), *pos, on_token, &fc,
+                              &next);
+    prs_buf_free(&fc.term);
+    if (fc.rc < 0)
+        return fc.rc;
+    if (rc < 0)
+        return prs_err_set(err, rc, "analysing text failed");
+    *pos = next + FIELD_POS_GAP;
+    return 0;
+}
+
+int prs_termgen_date_value(const char *published, char *out, size_t cap)
+{
+    /* published is "YYYY[-MM[-DD[THH:MM]]]": pick the digits in order. */
+    static const char shape[] = "dddd-dd-ddTdd:dd";
+    char digits[13] = "000000000000";
+    size_t nd = 0, i;
+    if (!published || cap < sizeof digits)
+        return PRS_E_PARSE;
+    for (i = 0; published[i]; i++) {
+        if (i >= sizeof shape - 1)
+            return PRS_E_PARSE;
+        if (shape[i] == 'd') {
+            if (published[i] < '0' || published[i] > '9')
+                return PRS_E_PARSE;
+            digits[nd++] = published[i];
+        } else if (published[i] != shape[i]) {
+            return PRS_E_PARSE;
+        }
+    }
+    /* Only whole parts: 4 (year), 6, 8 or 12 digits. */
+    if (nd != 4 && nd != 6 && nd != 8 && nd != 12)
+        return PRS_E_PARSE;
+    memcpy(out, digits, sizeof digits);
+    return 0;
+}
+
+static int add_boolean_folded(struct prs_analyzer *an, struct prs_xdoc *xd,
+                              const char *prefix, const char *label,
+                              struct prs_err *err)
+{
+    size_t len = 0;
+    const char *folded = prs_analyzer_fold(an, label, strlen(label), &len);
+    if (!folded || len == 0)
+        return 0;
+    struct prs_buf term = {0};
+    int rc = prs_buf_puts(&term, prefix);
+    if (rc == 0)
+        rc = prs_buf_append(&term, folded, len);
+    if (rc == 0)
+        rc = prs_xdoc_add_boolean(xd, term.data, term.len, err);
+    else
+        prs_err_set(err, rc, "out of memory");
+    prs_buf_free(&term);
+    return rc;
+}
+
+static int add_date(struct prs_xdoc *xd, const char *published,
+                    struct prs_err *err)
+{
+    char sortable[13];
+    if (!published || prs_termgen_date_value(published, sortable,
+                                             sizeof sortable) < 0)
+        return 0; /* unknown dates simply sort last */
+    char term[16];
+    int rc = prs_xdoc_set_value(xd, PRS_SLOT_DATE, sortable, 12, err);
+    if (rc == 0)
+        rc = prs_xdoc_set_value(xd, PRS_SLOT_YEAR, sortable, 4, err);
+    snprintf(term, sizeof term, "%s%.4s", PRS_PREFIX_YEAR, sortable);
+    if (rc == 0)
+        rc = prs_xdoc_add_boolean(xd, term, strlen(term), err);
+    if (rc == 0 && strlen(published) >= 7) {
+        snprintf(term, sizeof term, "%s%.6s", PRS_PREFIX_MONTH, sortable);
+        rc = prs_xdoc_add_boolean(xd, term, strlen(term), err);
+    }
+    return rc;
+}
+
+int prs_termgen_doc(struct prs_analyzer *an, const struct prs_doc *doc,
+                    const char *source_key, struct prs_xdoc *xd,
+                    struct prs_err *err)
+{
+    uint32_t pos = 0;
+    int rc = index_field(an, xd, doc->title, PRS_PREFIX_TITLE, PRS_WDF_TITLE,
+                         &pos, err);
+    if (rc == 0)
+        rc = index_field(an, xd, doc->lead, PRS_PREFIX_BODY, PRS_WDF_LEAD,
+                         &pos, err);
+    if (rc == 0)
+        rc = index_field(an, xd, doc->body, PRS_PREFIX_BODY, PRS_WDF_BODY,
+                         &pos, err);
+    if (rc == 0)
+        rc = index_field(an, xd, doc->org, PRS_PREFIX_ORG, PRS_WDF_ORG, &pos,
+                         err);
+    for (size_t i = 0; rc == 0 && i < doc->ncontacts; i++)
+        rc = index_field(an, xd, doc->contacts[i].name, PRS_PREFIX_CONTACT,
+                         PRS_WDF_CONTACT, &pos, err);
+    if (rc == 0)
+        rc = add_date(xd, doc->published, err);
+    if (rc == 0 && doc->org) {
+        rc = prs_xdoc_set_value(xd, PRS_SLOT_ORG, doc->org, strlen(doc->org),
+                                err);
+        if (rc == 0)
+            rc = add_boolean_folded(an, xd, PRS_PREFIX_ORGNAME, doc->org, err);
+    }
+    if (rc == 0 && doc->type) {
+        rc = prs_xdoc_set_value(xd, PRS_SLOT_TYPE, doc->type,
+                                strlen(doc->type), err);
+        if (rc == 0)
+            rc = add_boolean_folded(an, xd, PRS_PREFIX_TYPE, doc->type, err);
+    }
+    if (rc == 0 && source_key) {
+        char term[64];
+        snprintf(term, sizeof term, "%s%s", PRS_PREFIX_SOURCE, source_key);
+        rc = prs_xdoc_add_boolean(xd, term, strlen(term), err);
+    }
+    if (rc < 0)
+        return rc;
+    size_t len = 0;
+    char *json = prs_doc_to_json(doc, &len);
+    if (!json)
+        return prs_err_set(err, PRS_E_NOMEM, "out of memory");
+    rc = prs_xdoc_set_data(xd, json, len, err);
+    free(json);
+    return rc;
+}

@@ -1,0 +1,41 @@
+/*
+ * qbuild.h: compiles a reporter's query into an engine query.
+ *
+ * The query language is parsed by query/qparse; every word then goes
+ * through the same analyzer as the indexed text (stemming/), and gets the
+ * terms and prefixes that engine/schema.h gives indexed words:
+ *
+ *   word            SYNONYM(exact, Z+stem), exact weighted up so a
+ *                   release with the very form ranks above its inflections
+ *   EST-effektiv    OR(joined "est-effektiv", PHRASE(est, effektiv))
+ *   "a b c"         PHRASE of the exact forms
+ *   title:word      the same with the field's prefix
+ *   prefix*         the exact terms starting with prefix (bounded)
+ */
+#ifndef PRS_QBUILD_H
+#define PRS_QBUILD_H
+
+#include <stddef.h>
+
+#include "analyzer.h"
+#include "engine.h"
+#include "err.h"
+#include "snippet.h"
+
+/* Most terms a prefix query expands to (the most frequent are kept). */
+#define PRS_PREFIX_MAX_TERMS 100
+
+struct prs_qbuild {
+    struct prs_query *query;   /* what to run */
+    struct prs_marker *marker; /* what snippets should mark */
+    char *warning;             /* a query problem worked around, or NULL */
+};
+
+/* Parses and compiles q. A syntax error is PRS_E_PARSE with the message of
+ * the parser; a query that has no searchable word (only stop characters)
+ * is PRS_E_PARSE too. Clear out with prs_qbuild_clear() in every case. */
+int prs_qbuild(struct prs_analyzer *an, const char *q, size_t len,
+               struct prs_qbuild *out, struct prs_err *err);
+void prs_qbuild_clear(struct prs_qbuild *b);
+
+#endif

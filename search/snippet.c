@@ -1,0 +1,324 @@
+#include "snippet.h"
+
+#include <event2/http.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bits in a 64-bit mask tell which query words a window holds. */
+#define MAX_WORDS 64
+
+struct entry {
+    char *text;
+    size_t len;
+    bool is_stem;   /* text is a stem, compared with the token's stem */
+    bool is_prefix; /* text is a prefix of the token's folded text */
+};
+
+struct prs_marker {
+    struct entry *v;
+    size_t n, cap;
+};
+
+struct prs_marker *prs_marker_new(void)
+{
+    return calloc(1, sizeof(struct prs_marker));
+}
+
+void prs_marker_free(struct prs_marker *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        free(m->v[i].text);
+    free(m->v);
+    free(m);
+}
+
+bool prs_marker_empty(const struct prs_marker *m) { return !m || m->n == 0; }
+
+static int add_entry(struct prs_marker *m, const char *text, bool is_stem,
+                     bool is_prefix)
+{
+    if (!text || !*text)
+        return 0;
+    for (size_t i = 0; i < m->n; i++)
+        if (m->v[i].is_stem == is_stem && m->v[i].is_prefix == is_prefix &&
+            strcmp(m->v[i].text, text) == 0)
+            return 0;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 8;
+        struct entry *v = realloc(m->v, cap * sizeof *v);
+        if (!v)
+            return PRS_E_NOMEM;
+        m->v = v;
+        m->cap = cap;
+    }
+    struct entry *e = &m->v[m->n];
+    if (!(e->text = strdup(text)))
+        return PRS_E_NOMEM;
+    e->len = strlen(text);
+    e->is_stem = is_stem;
+    e->is_prefix = is_prefix;
+    m->n++;
+    return 0;
+}
+
+int prs_marker_add_word(struct prs_marker *m, const char *word,
+                        const char *stem)
+{
+    int rc = add_entry(m, word, false, false);
+    return rc ? rc : add_entry(m, stem, true, false);
+}
+
+int prs_marker_add_prefix(struct prs_marker *m, const char *prefix)
+{
+    return add_entry(m, prefix, false, true);
+}
+
+/* Index of the first entry matching tok, or -1. */
+static int match(const struct prs_marker *m, const struct prs_token *tok)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        const struct entry *e = &m->v[i];
+        if (e->is_prefix) {
+            if (tok->len >= e->len && memcmp(tok->text, e->text, e->len) == 0)
+                return (int)i;
+        } else if (e->is_stem) {
+            if (tok->stem_len == e->len && memcmp(tok->stem, e->text, e->len) == 0)
+                return (int)i;
+        } else if (tok->len == e->len && memcmp(tok->text, e->text, e->len) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+struct hit {
+    size_t start, end;
+    int entry; /* -1 for a token that matched nothing */
+};
+
+struct collect {
+    const struct prs_marker *m;
+    struct hit *v;
+    size_t n, cap;
+};
+
+static int on_token(const struct prs_token *tok, void *ctx)
+{
+    struct collect *c = ctx;
+    /* A joined hyphen word repeats its parts' span; the parts suffice,
+     * unless only the whole word matches. */
+    int entry = match(c->m, tok);
+    if ((tok->flags & PRS_TOKF_JOINED) && entry < 0)
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        struct hit *v = realloc(c->v, cap * sizeof *v);
+        if (!v)
+            return PRS_E_NOMEM;
+        c->v = v;
+        c->cap = cap;
+    }
+    c->v[c->n++] = (struct hit){tok->start, tok->end, entry};
+    return 0;
+}
+
+static int add_mark(struct prs_snippet *s, size_t start, size_t end)
+{
+    /* The joined form and its parts overlap: merge. */
+    if (s->nmarks && start < s->marks[s->nmarks - 1].end) {
+        struct prs_mark *last = &s->marks[s->nmarks - 1];
+        if (end > last->end)
+            last->end = end;
+        return 0;
+    }
+    if (s->nmarks == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        struct prs_mark *v = realloc(s->marks, cap * sizeof *v);
+        if (!v)
+            return PRS_E_NOMEM;
+        s->marks = v;
+        s->cap = cap;
+    }
+    s->marks[s->nmarks++] = (struct prs_mark){start, end};
+    return 0;
+}
+
+static int popcount64(uint64_t x)
+{
+    return __builtin_popcountll(x);
+}
+
+/* Picks the first token of the best window: most distinct words, then
+ * most matches, then earliest. */
+static size_t best_window(const struct hit *h, size_t n, size_t max_bytes)
+{
+    size_t best = 0;
+    int best_distinct = -1, best_count = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (h[i].entry < 0)
+            continue; /* windows worth having start at a match */
+        uint64_t mask = 0;
+        int count = 0;
+        for (size_t k = i; k < n && h[k].end - h[i].start <= max_bytes; k++) {
+            if (h[k].entry >= 0) {
+                mask |= 1ull << (h[k].entry % MAX_WORDS);
+                count++;
+            }
+        }
+        int distinct = popcount64(mask);
+        if (distinct > best_distinct ||
+            (distinct == best_distinct && count > best_count)) {
+            best = i;
+            best_distinct = distinct;
+            best_count = count;
+        }
+    }
+    return best;
+}
+
+int prs_snippet_make(struct prs_analyzer *an, const struct prs_marker *m,
+                     const char *text, size_t len, size_t max_bytes,
+                     struct prs_snippet *s)
+{
+    struct collect c = {.m = m};
+    s->text = text;
+    s->start = s->end = 0;
+    s->nmarks = 0;
+    int rc = prs_analyzer_run(an, text, len, 0, on_token, &c, NULL);
+    if (rc < 0)
+        goto out;
+    rc = 0;
+    if (c.n == 0) {
+        s->end = len < max_bytes ? len : max_bytes;
+        goto out;
+    }
+    size_t first = best_window(c.v, c.n, max_bytes);
+    /* Give the first match a little context before it, a few words. */
+    size_t lead_in = max_bytes / 5;
+    size_t i = first;
+    while (i > 0 && c.v[first].end - c.v[i - 1].start <= lead_in)
+        i--;
+    /* Near the beginning, start at the beginning. */
+    s->start = c.v[i].start <= lead_in ? 0 : c.v[i].start;
+    size_t k = i;
+    while (k < c.n && c.v[k].end - s->start <= max_bytes) {
+        if (c.v[k].entry >= 0 && (rc = add_mark(s, c.v[k].start, c.v[k].end)) < 0)
+            goto out;
+        k++;
+    }
+    s->end = k > i ? c.v[k - 1].end : c.v[i].end;
+    /* Running on to the end of the text or of the sentence reads better
+     * when it is close. */
+    if (len - s->end <= 40)
+        s->end = len;
+    for (size_t e = s->end; e < len && e - s->start < max_bytes + 40; e++) {
+        if (text[e] == '.' || text[e] == '\n') {
+            s->end = text[e] == '.' ? e + 1 : e;
+            break;
+        }
+    }
+out:
+    free(c.v);
+    return rc;
+}
+
+void prs_snippet_free(struct prs_snippet *s)
+{
+    free(s->marks);
+    memset(s, 0, sizeof *s);
+}
+
+/* Calls emit for each run of the window, collapsing white space. */
+typedef int (*emit_fn)(const char *p, size_t n, bool marked, void *ctx);
+
+static int walk_window(const struct prs_snippet *s, emit_fn emit, void *ctx)
+{
+    const char *t = s->text;
+    size_t pos = s->start, mi = 0;
+    int rc = 0;
+    if (s->start > 0 && (rc = emit("… ", strlen("… "), false, ctx)) < 0)
+        return rc;
+    while (pos < s->end && rc == 0) {
+        bool marked = mi < s->nmarks && pos >= s->marks[mi].start;
+        size_t stop = marked ? s->marks[mi].end
+                      : mi < s->nmarks ? s->marks[mi].start
+                                       : s->end;
+        if (stop > s->end)
+            stop = s->end;
+        /* Emit [pos, stop) with runs of white space as one space. */
+        size_t run = pos;
+        while (pos < stop && rc == 0) {
+            unsigned char ch = (unsigned char)t[pos];
+            if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+                if (pos > run)
+                    rc = emit(t + run, pos - run, marked, ctx);
+                while (pos < stop && (t[pos] == ' ' || t[pos] == '\n' ||
+                                      t[pos] == '\t' || t[pos] == '\r'))
+                    pos++;
+                if (rc == 0)
+                    rc = emit(" ", 1, marked, ctx);
+                run = pos;
+            } else {
+                pos++;
+            }
+        }
+        if (rc == 0 && pos > run)
+            rc = emit(t + run, pos - run, marked, ctx);
+        if (marked)
+            mi++;
+    }
+    if (rc == 0 && t[s->end] != '\0')
+        rc = emit(" …", strlen(" …"), false, ctx);
+    return rc;
+}
+
+struct emit_ctx {
+    struct prs_buf *out;
+    const char *on, *off;
+    bool html;
+};
+
+static int emit_run(const char *p, size_t n, bool marked, void *ctx)
+{
+    struct emit_ctx *e = ctx;
+    int rc = 0;
+    if (marked)
+        rc = prs_buf_puts(e->out, e->html ? "<mark>" : e->on);
+    if (rc == 0)
+        rc = e->html ? prs_html_escape(p, n, e->out)
+                     : prs_buf_append(e->out, p, n);
+    if (rc == 0 && marked)
+        rc = prs_buf_puts(e->out, e->html ? "</mark>" : e->off);
+    return rc;
+}
+
+int prs_snippet_html(const struct prs_snippet *s, struct prs_buf *out)
+{
+    struct emit_ctx e = {.out = out, .html = true};
+    return walk_window(s, emit_run, &e);
+}
+
+int prs_snippet_text(const struct prs_snippet *s, const char *on,
+                     const char *off, struct prs_buf *out)
+{
+    struct emit_ctx e = {.out = out, .on = on ? on : "", .off = off ? off : ""};
+    return walk_window(s, emit_run, &e);
+}
+
+int prs_html_escape(const char *s, size_t len, struct prs_buf *out)
+{
+    /* evhttp_htmlescape wants a NUL-terminated string. */
+    char *copy = strndup(s, len);
+    if (!copy)
+        return PRS_E_NOMEM;
+    char *escaped = evhttp_htmlescape(copy);
+    free(copy);
+    if (!escaped)
+        return PRS_E_NOMEM;
+    int rc = prs_buf_puts(out, escaped);
+    free(escaped);
+    return rc;
+}

@@ -1,0 +1,139 @@
+/* Query compilation: words reach the index terms the indexer writes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qbuild.h"
+#include "search.h"
+#include "termgen.h"
+
+static struct prs_analyzer *an;
+
+static int setup(void **state)
+{
+    (void)state;
+    an = prs_analyzer_new(NULL);
+    return an ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    prs_analyzer_free(an);
+    return 0;
+}
+
+/* Compiles q and checks that its description holds every needle. */
+static void assert_compiles_to(const char *q, const char *const *needles)
+{
+    struct prs_qbuild b;
+    struct prs_err err = {0};
+    int rc = prs_qbuild(an, q, strlen(q), &b, &err);
+    if (rc != 0)
+        fail_msg("%s: %s", q, err.msg);
+    char *desc = prs_query_describe(b.query);
+    assert_non_null(desc);
+    for (size_t i = 0; needles[i]; i++)
+        if (!strstr(desc, needles[i]))
+            fail_msg("%s: '%s' not in %s", q, needles[i], desc);
+    free(desc);
+    prs_qbuild_clear(&b);
+}
+
+static void word_matches_exact_form_and_stem(void **state)
+{
+    (void)state;
+    assert_compiles_to("Masken", (const char *[]){"masken", "Zmask", NULL});
+}
+
+static void colon_genitive_searches_the_base(void **state)
+{
+    (void)state;
+    assert_compiles_to("IVO:s", (const char *[]){"ivo", NULL});
+}
+
+static void hyphenated_word_is_joined_or_phrase(void **state)
+{
+    (void)state;
+    assert_compiles_to("EST-effektiv",
+                       (const char *[]){"est-effektiv", "PHRASE", "est", "effektiv", NULL});
+}
+
+static void fields_use_their_prefix(void **state)
+{
+    (void)state;
+    assert_compiles_to("title:tivoli org:polisen",
+                       (const char *[]){"Stivoli", "ZStivoli", "XOpolisen", NULL});
+}
+
+static void phrase_and_prefix(void **state)
+{
+    (void)state;
+    assert_compiles_to("\"civila försvaret\" skydds*",
+                       (const char *[]){"PHRASE", "civila", "försvaret", "WILDCARD", "skydds", NULL});
+}
+
+static void not_becomes_and_not(void **state)
+{
+    (void)state;
+    assert_compiles_to("försvar -polisen", (const char *[]){"AND_NOT", "polisen", NULL});
+}
+
+static void errors_are_parse_errors(void **state)
+{
+    (void)state;
+    static const char *bad[] = {"(a", "-a", "&&&", "", NULL};
+    for (size_t i = 0; bad[i]; i++) {
+        struct prs_qbuild b;
+        struct prs_err err = {0};
+        assert_int_equal(prs_qbuild(an, bad[i], strlen(bad[i]), &b, &err), PRS_E_PARSE);
+        assert_true(err.msg[0] != '\0');
+        prs_qbuild_clear(&b);
+    }
+}
+
+static void date_bounds_cover_whole_periods(void **state)
+{
+    (void)state;
+    char out[13];
+    assert_int_equal(prs_search_date_bound("2025-06", false, out), 0);
+    assert_string_equal(out, "202506000000");
+    assert_int_equal(prs_search_date_bound("2025-06", true, out), 0);
+    assert_string_equal(out, "202506999999");
+    assert_int_equal(prs_search_date_bound("2025", true, out), 0);
+    assert_string_equal(out, "202599999999");
+    assert_int_equal(prs_search_date_bound("2025-06-30", false, out), 0);
+    assert_string_equal(out, "202506300000");
+    static const char *bad[] = {"2025-13", "2025-00", "25-06", "2025/06", "2025-06-32", "", NULL};
+    for (size_t i = 0; bad[i]; i++)
+        assert_int_equal(prs_search_date_bound(bad[i], false, out), PRS_E_BADARG);
+    /* A stored month-only date falls inside the range of its month. */
+    char stored[13];
+    assert_int_equal(prs_termgen_date_value("2025-06", stored, sizeof stored), 0);
+    char lo[13], hi[13];
+    prs_search_date_bound("2025-06-01", false, lo);
+    prs_search_date_bound("2025-06", true, hi);
+    assert_true(strcmp(stored, hi) <= 0);
+    assert_int_equal(prs_termgen_date_value("2025-06-20T14:05", stored, sizeof stored), 0);
+    assert_string_equal(stored, "202506201405");
+    assert_int_equal(prs_termgen_date_value("2025-6", stored, sizeof stored), PRS_E_PARSE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(word_matches_exact_form_and_stem),
+        cmocka_unit_test(colon_genitive_searches_the_base),
+        cmocka_unit_test(hyphenated_word_is_joined_or_phrase),
+        cmocka_unit_test(fields_use_their_prefix),
+        cmocka_unit_test(phrase_and_prefix),
+        cmocka_unit_test(not_becomes_and_not),
+        cmocka_unit_test(errors_are_parse_errors),
+        cmocka_unit_test(date_bounds_cover_whole_periods),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
