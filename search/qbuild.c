@@ -4,6 +4,7 @@
 #include "schema.h"
 #include "strutil.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,9 @@ struct builder {
     struct prs_marker *marker;
     struct prs_err *err;
     struct prs_buf term;
+    /* Byte offset of the word the query ends with, or SIZE_MAX: that word
+     * may still be being typed, so it also matches as a prefix. */
+    size_t typing_at;
 };
 
 static const char *field_prefix(int field)
@@ -195,6 +199,44 @@ static int analyse(struct builder *b, const struct prs_qword *words,
     return 0;
 }
 
+/* The word being typed ("tivoli" of "tillsyn tivoli") also matches as a
+ * prefix (tivolin, tivoliverksamheter), weighted below the word itself. */
+static struct prs_query *or_typed_prefix(struct builder *b,
+                                         struct prs_query *word,
+                                         const char *text, const char *prefix)
+{
+    const char *p = make_term(b, prefix, "", text);
+    struct prs_query *pq = p ? prs_query_prefix(p, PRS_PREFIX_MAX_TERMS, b->err)
+                             : NULL;
+    struct prs_query *scaled = pq ? prs_query_scale(pq, PRS_TYPING_WEIGHT, b->err)
+                                  : NULL;
+    prs_query_free(pq);
+    if (!scaled || prs_marker_add_prefix(b->marker, text) < 0) {
+        prs_query_free(scaled);
+        prs_query_free(word);
+        if (b->err->code == 0)
+            prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    struct prs_query *alts[2] = {word, scaled};
+    return combine_owned(b, PRS_QOP_OR, alts, 2);
+}
+
+/* Offset of the WORD leaf that ends the query, or SIZE_MAX. */
+static size_t last_word_start(const struct prs_qnode *n, size_t query_end)
+{
+    if (n->kind == PRS_QN_WORD)
+        return n->end == query_end ? n->start : SIZE_MAX;
+    if (n->kind == PRS_QN_AND || n->kind == PRS_QN_OR) {
+        for (size_t i = 0; i < n->nchildren; i++) {
+            size_t at = last_word_start(n->children[i], query_end);
+            if (at != SIZE_MAX)
+                return at;
+        }
+    }
+    return SIZE_MAX;
+}
+
 static struct prs_query *word_node(struct builder *b, const struct prs_qnode *n)
 {
     struct toks t = {0};
@@ -204,6 +246,9 @@ static struct prs_query *word_node(struct builder *b, const struct prs_qnode *n)
         goto out;
     if (t.n == 1) {
         q = token_query(b, &t.v[0], prefix);
+        if (q && n->start == b->typing_at && t.v[0].kind == PRS_TOK_WORD &&
+            strlen(t.v[0].text) >= PRS_TYPING_MIN_BYTES)
+            q = or_typed_prefix(b, q, t.v[0].text, prefix);
         goto out;
     }
     /* Several tokens in one typed word ("EST-effektiv", "covid-19"): the
@@ -322,6 +367,9 @@ int prs_qbuild(struct prs_analyzer *an, const char *q, size_t len,
 {
     struct prs_qparse_info info;
     struct prs_qnode *tree = NULL;
+    struct prs_err local = {0};
+    if (!err)
+        err = &local; /* the builder reads err->code to tell failures apart */
     memset(out, 0, sizeof *out);
     prs_err_clear(err);
     int rc = prs_qparse(q, len, &tree, &info, err);
@@ -329,6 +377,10 @@ int prs_qbuild(struct prs_analyzer *an, const char *q, size_t len,
         return rc;
     out->warning = join_warnings(&info);
     struct builder b = {.an = an, .err = err};
+    /* A query that ends in white space has its last word complete. */
+    b.typing_at = len && (unsigned char)q[len - 1] > ' '
+                      ? last_word_start(tree, len)
+                      : SIZE_MAX;
     if (!(out->marker = b.marker = prs_marker_new())) {
         rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
         goto out;

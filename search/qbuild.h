@@ -11,6 +11,8 @@
  *   "a b c"         PHRASE of the exact forms
  *   title:word      the same with the field's prefix
  *   prefix*         the exact terms starting with prefix (bounded)
+ *   last word       also as a prefix, weighted below the word: the query
+ *                   may have been sent while the word was being typed
  */
 #ifndef PRS_QBUILD_H
 #define PRS_QBUILD_H
@@ -24,6 +26,10 @@
 
 /* Most terms a prefix query expands to (the most frequent are kept). */
 #define PRS_PREFIX_MAX_TERMS 100
+/* The last word of a query may be unfinished: it also matches as a prefix
+ * when it is at least this long, with this share of a word's weight. */
+#define PRS_TYPING_MIN_BYTES 3
+#define PRS_TYPING_WEIGHT 0.5
 
 struct prs_qbuild {
     struct prs_query *query;   /* what to run */

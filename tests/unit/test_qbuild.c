@@ -83,6 +83,23 @@ static void not_becomes_and_not(void **state)
     assert_compiles_to("försvar -polisen", (const char *[]){"AND_NOT", "polisen", NULL});
 }
 
+static void last_word_also_matches_as_prefix(void **state)
+{
+    (void)state;
+    assert_compiles_to("tillsyn tivoli", (const char *[]){"WILDCARD", "tivoli", "0.5", NULL});
+    /* Only the last word, only when the query does not end in a space. */
+    struct prs_qbuild b;
+    static const char *complete[] = {"tillsyn tivoli ", "\"tillsyn tivoli\"", "tivoli -xy", NULL};
+    for (size_t i = 0; complete[i]; i++) {
+        assert_int_equal(prs_qbuild(an, complete[i], strlen(complete[i]), &b, NULL), 0);
+        char *desc = prs_query_describe(b.query);
+        if (strstr(desc, "WILDCARD"))
+            fail_msg("%s: %s", complete[i], desc);
+        free(desc);
+        prs_qbuild_clear(&b);
+    }
+}
+
 static void errors_are_parse_errors(void **state)
 {
     (void)state;
@@ -132,6 +149,7 @@ int main(void)
         cmocka_unit_test(fields_use_their_prefix),
         cmocka_unit_test(phrase_and_prefix),
         cmocka_unit_test(not_becomes_and_not),
+        cmocka_unit_test(last_word_also_matches_as_prefix),
         cmocka_unit_test(errors_are_parse_errors),
         cmocka_unit_test(date_bounds_cover_whole_periods),
     };
