@@ -38,18 +38,23 @@ struct prs_doc {
 void prs_doc_clear(struct prs_doc *doc);
 
 /* Replaces *field with a copy of s[0..len) (trimmed of white space; an
- * empty result stores NULL). Returns 0 or PRS_E_NOMEM. */
+ * empty result stores NULL). Returns 0, PRS_E_NOMEM, or PRS_E_PARSE if
+ * s[0..len) is not valid UTF-8 or holds a NUL byte (*field unchanged). */
 int prs_doc_set(char **field, const char *s, size_t len);
 
-/* Appends a contact (copies the strings; any may be NULL). */
+/* Appends a contact (copies the strings, trimmed; any may be NULL; a
+ * contact with every field empty is not added). Returns 0, PRS_E_NOMEM or
+ * PRS_E_PARSE (invalid UTF-8). */
 int prs_doc_add_contact(struct prs_doc *doc, const char *name,
                         const char *role, const char *phone,
                         const char *email);
 
 /* Normalises a date as written ("2026-01", "2026-01-20", "2026-01-20
- * 14:00", "2026-01-20T14:00:06Z", "25.11.2022 14:00:06") to the stored
- * form "YYYY[-MM[-DD[THH:MM]]]" in out (cap >= 17). Returns 0, or
- * PRS_E_PARSE if it is not a date. */
+ * 14:00", "2026-01-20T14:00:06Z", "25.11.2022 14:00:06 CET", "25 november
+ * 2022 kl. 14.00") to the stored form "YYYY[-MM[-DD[THH:MM]]]" in out
+ * (cap >= 17, else PRS_E_RANGE). The wall-clock time is kept as written and
+ * the zone dropped. Month, day (per month, leap years included), hour and
+ * minute are range-checked. Returns 0, or PRS_E_PARSE if it is not a date. */
 int prs_doc_normalize_date(const char *s, char *out, size_t cap);
 
 /* Serialises the stored fields as one JSON object (jansson), malloc'ed;

@@ -160,7 +160,8 @@ static int index_single(struct run *r, const struct prs_file *f,
                         struct prs_err *err)
 {
     size_t len = 0;
-    char *text = prs_read_file(f->path, r->opts->max_file_bytes, &len, err);
+    char *text = prs_parse_read_file(f->path, r->opts->max_file_bytes, &len,
+                                     err);
     if (!text)
         return err->code;
     struct prs_doc doc = {0};
@@ -175,7 +176,8 @@ static int index_single(struct run *r, const struct prs_file *f,
             prs_date_from_path(f->path, date, sizeof date) == 0)
             rc = prs_doc_set(&doc.published, date, strlen(date));
         if (rc < 0)
-            prs_err_set(err, rc, "out of memory");
+            prs_err_set(err, rc, rc == PRS_E_NOMEM ? "out of memory"
+                                 : "the file name is not valid UTF-8");
         else
             rc = write_doc(r, &doc, f->path);
     }
