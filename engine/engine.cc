@@ -910,6 +910,137 @@ try {
     return set_err_from_current_exception(err, at(db, "search"));
 }
 
+namespace {
+
+// The value counts of one facet run, collected before any callback runs so
+// that a retry after a concurrent commit never reports a value twice.
+struct slot_counts {
+    Xapian::valueno slot;
+    std::vector<std::pair<std::string, Xapian::doccount>> values;
+};
+
+void run_count(prs_db *db, const Xapian::Query &query, const unsigned *slots,
+               size_t nslots, std::vector<slot_counts> &out, uint64_t &total)
+{
+    Xapian::Database &x = db->db();
+    Xapian::Enquire enq(x);
+    enq.set_query(query);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_docid_order(Xapian::Enquire::DONT_CARE);
+    // Spies are refcounted; release() hands them to the enquire.
+    std::vector<Xapian::ValueCountMatchSpy *> spies;
+    for (size_t i = 0; i < nslots; i++) {
+        auto *spy = new Xapian::ValueCountMatchSpy(slots[i]);
+        enq.add_matchspy(spy->release());
+        spies.push_back(spy);
+    }
+    // check_at_least = every document: the spies see every match.
+    Xapian::MSet mset = enq.get_mset(0, 0, x.get_doccount());
+    out.clear();
+    for (size_t i = 0; i < nslots; i++) {
+        slot_counts sc;
+        sc.slot = slots[i];
+        for (Xapian::TermIterator v = spies[i]->values_begin();
+             v != spies[i]->values_end(); ++v)
+            sc.values.emplace_back(*v, v.get_termfreq());
+        out.push_back(std::move(sc));
+    }
+    total = mset.get_matches_estimated();
+}
+
+// Word terms only: exact folded words start with a lower-case letter or a
+// digit (or a non-ASCII letter); prefixed terms start with A-Z.
+struct word_terms : Xapian::ExpandDecider {
+    bool operator()(const std::string &term) const override
+    {
+        return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z') &&
+               term.size() > 2;
+    }
+};
+
+} // namespace
+
+extern "C" int prs_db_count_values(struct prs_db *db,
+                                   const struct prs_query *q,
+                                   const struct prs_query *filter,
+                                   const unsigned *slots, size_t nslots,
+                                   prs_slot_value_fn fn, void *ctx,
+                                   uint64_t *total, struct prs_err *err)
+try {
+    require(db && q && fn && (slots || nslots == 0), "bad arguments");
+    Xapian::Query query = q->q;
+    if (filter)
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter->q);
+    std::vector<slot_counts> counts;
+    uint64_t n = 0;
+    retry_modified(db, [&] { run_count(db, query, slots, nslots, counts, n); });
+    if (total)
+        *total = n;
+    for (const auto &sc : counts)
+        for (const auto &v : sc.values) {
+            int rc = fn(sc.slot, v.first.data(), v.first.size(), v.second,
+                        ctx);
+            if (rc != 0)
+                return rc;
+        }
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "count values"));
+}
+
+extern "C" int prs_db_similar(struct prs_db *db, const char *uid,
+                              unsigned nterms,
+                              const struct prs_search_opts *opts,
+                              struct prs_hits **out, struct prs_err *err)
+try {
+    require(out, "no output");
+    *out = nullptr;
+    require(db && uid && *uid && opts, "no index, uid or options");
+    require(opts->sort == PRS_SORT_RELEVANCE || opts->sort == PRS_SORT_DATE,
+            "unknown sort order");
+    const std::string idterm = id_term(uid);
+    prs_hits *h = new prs_hits;
+    try {
+        bool found = retry_modified(db, [&] {
+            Xapian::Database &x = db->db();
+            Xapian::PostingIterator p = x.postlist_begin(idterm);
+            if (p == x.postlist_end(idterm))
+                return false;
+            Xapian::Enquire enq(x);
+            Xapian::RSet rset;
+            rset.add_document(*p);
+            word_terms decider;
+            Xapian::ESet eset = enq.get_eset(nterms ? nterms : 40, rset,
+                                             &decider);
+            std::vector<Xapian::Query> terms;
+            for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t)
+                terms.emplace_back(*t);
+            h->hits.clear();
+            h->total = 0;
+            if (terms.empty())
+                return true;
+            Xapian::Query query(Xapian::Query::OP_AND_NOT,
+                                Xapian::Query(Xapian::Query::OP_OR,
+                                              terms.begin(), terms.end()),
+                                Xapian::Query(idterm));
+            if (opts->filter)
+                query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                      opts->filter->q);
+            run_search(db, query, opts, h);
+            return true;
+        });
+        if (!found)
+            fail(PRS_E_NOTFOUND, "no such document");
+    } catch (...) {
+        delete h;
+        throw;
+    }
+    *out = h;
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "similar", "uid", uid));
+}
+
 extern "C" size_t prs_hits_count(const struct prs_hits *h)
 try {
     return h ? h->hits.size() : 0;

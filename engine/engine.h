@@ -191,6 +191,32 @@ const char *prs_hits_value(const struct prs_hits *h, size_t i, unsigned slot,
                            size_t *len);
 void prs_hits_free(struct prs_hits *h); /* NULL ok */
 
+/* ---- Facets and similar releases ------------------------------------ */
+
+/* Receives one distinct value of a slot and how many matches have it. */
+typedef int (*prs_slot_value_fn)(unsigned slot, const char *value, size_t len,
+                                 uint64_t count, void *ctx);
+
+/* Counts, over every document matching q (restricted by filter, which may
+ * be NULL), how many have each value in each of slots[0..nslots)
+ * (Xapian::ValueCountMatchSpy), then calls fn for every (slot, value) in
+ * slot order, values in byte order; nonzero from fn stops and is returned.
+ * *total (may be NULL) receives the exact number of matches. Cost grows
+ * with the number of matches: meant for facets. */
+int prs_db_count_values(struct prs_db *db, const struct prs_query *q,
+                        const struct prs_query *filter, const unsigned *slots,
+                        size_t nslots, prs_slot_value_fn fn, void *ctx,
+                        uint64_t *total, struct prs_err *err);
+
+/* Documents like the one with unique id uid: the nterms most telling of
+ * its word terms (Xapian's expansion set of a relevance set holding just
+ * it; prefixed terms such as ids and filters are left out) OR'ed, the
+ * document itself excluded, run with opts. *out as for prs_db_search().
+ * PRS_E_NOTFOUND if there is no document uid. */
+int prs_db_similar(struct prs_db *db, const char *uid, unsigned nterms,
+                   const struct prs_search_opts *opts, struct prs_hits **out,
+                   struct prs_err *err);
+
 /* The id term for uid: "Q" + uid, or "Q#" + a hex hash when uid is too
  * long for a Xapian term or starts with '#' (so a plain id term never looks
  * like a hashed one). Writes at most cap bytes incl. NUL to buf. */

@@ -98,20 +98,199 @@ static int load_hits(struct prs_analyzer *an, const struct prs_marker *marker,
     return 0;
 }
 
+static bool blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return false;
+    return true;
+}
+
+/* The filter terms for org, type and year (NULL where not asked for). */
+static int facet_filters(struct prs_analyzer *an,
+                         const struct prs_search_request *req,
+                         struct prs_query *out[PRS_NFACETS],
+                         struct prs_err *err)
+{
+    const char *labels[PRS_NFACETS] = {req->year, req->org, req->type};
+    static const char *const prefixes[PRS_NFACETS] = {
+        PRS_PREFIX_YEAR, PRS_PREFIX_ORGNAME, PRS_PREFIX_TYPE};
+    for (int f = 0; f < PRS_NFACETS; f++) {
+        out[f] = NULL;
+        if (!labels[f])
+            continue;
+        const char *v = labels[f];
+        size_t len = strlen(v);
+        if (f == PRS_FACET_YEAR) {
+            long long y;
+            if (prs_parse_int_range(v, 1000, 9999, &y) < 0 || len != 4)
+                return prs_err_set(err, PRS_E_BADARG,
+                                   "year '%.40s' is not a year (YYYY)", v);
+        } else if (!(v = prs_analyzer_fold(an, v, len, &len)) || len == 0) {
+            return prs_err_set(err, PRS_E_BADARG, "%s '%.40s' is not usable",
+                               f == PRS_FACET_ORG ? "org" : "type", labels[f]);
+        }
+        struct prs_buf term = {0};
+        if (prs_buf_puts(&term, prefixes[f]) < 0 ||
+            prs_buf_append(&term, v, len) < 0) {
+            prs_buf_free(&term);
+            return prs_err_set(err, PRS_E_NOMEM, "out of memory");
+        }
+        out[f] = prs_query_term(term.data, 1, err);
+        prs_buf_free(&term);
+        if (!out[f])
+            return err->code;
+    }
+    return 0;
+}
+
+/* AND of date and the facet filters except skip (-1: none); NULL if none. */
+static int combine_filters(struct prs_query *date,
+                           struct prs_query *const ff[PRS_NFACETS], int skip,
+                           struct prs_query **out, struct prs_err *err)
+{
+    struct prs_query *v[PRS_NFACETS + 1];
+    size_t n = 0;
+    *out = NULL;
+    if (date)
+        v[n++] = date;
+    for (int f = 0; f < PRS_NFACETS; f++)
+        if (ff[f] && f != skip)
+            v[n++] = ff[f];
+    if (n == 0)
+        return 0;
+    *out = prs_query_combine(PRS_QOP_AND, v, n, err);
+    return *out ? 0 : err->code;
+}
+
+struct facet_collect {
+    struct prs_facet *facets; /* the result's array */
+    const bool *want;         /* which facets this run fills */
+    int rc;
+};
+
+static int slot_facet(unsigned slot)
+{
+    switch (slot) {
+    case PRS_SLOT_YEAR: return PRS_FACET_YEAR;
+    case PRS_SLOT_ORG: return PRS_FACET_ORG;
+    case PRS_SLOT_TYPE: return PRS_FACET_TYPE;
+    default: return -1;
+    }
+}
+
+static int on_facet_value(unsigned slot, const char *value, size_t len,
+                          uint64_t count, void *ctx)
+{
+    struct facet_collect *fc = ctx;
+    int f = slot_facet(slot);
+    if (f < 0 || !fc->want[f] || len == 0)
+        return 0;
+    struct prs_facet *fa = &fc->facets[f];
+    struct prs_facet_value *v = realloc(fa->values, (fa->n + 1) * sizeof *v);
+    if (!v)
+        return fc->rc = PRS_E_NOMEM;
+    fa->values = v;
+    if (!(v[fa->n].value = strndup(value, len)))
+        return fc->rc = PRS_E_NOMEM;
+    v[fa->n].count = count;
+    fa->n++;
+    return 0;
+}
+
+static int by_value_desc(const void *a, const void *b)
+{
+    return strcmp(((const struct prs_facet_value *)b)->value,
+                  ((const struct prs_facet_value *)a)->value);
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+    const struct prs_facet_value *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->value, y->value);
+}
+
+static void facet_finish(struct prs_facet *fa, int f)
+{
+    if (fa->n == 0)
+        return;
+    qsort(fa->values, fa->n, sizeof *fa->values,
+          f == PRS_FACET_YEAR ? by_value_desc : by_count_desc);
+    while (fa->n > PRS_FACET_MAX_VALUES)
+        free(fa->values[--fa->n].value);
+}
+
+/* Facet counts: facets whose own filter is not set share one run with
+ * every filter; each facet whose filter is set gets a run without it. */
+static int count_facets(struct prs_db *db, const struct prs_query *q,
+                        struct prs_query *date,
+                        struct prs_query *const ff[PRS_NFACETS],
+                        struct prs_search_result *out, struct prs_err *err)
+{
+    static const unsigned slots[PRS_NFACETS] = {PRS_SLOT_YEAR, PRS_SLOT_ORG,
+                                                PRS_SLOT_TYPE};
+    int rc = 0;
+    for (int run = -1; run < PRS_NFACETS && rc == 0; run++) {
+        bool want[PRS_NFACETS] = {false};
+        unsigned run_slots[PRS_NFACETS];
+        size_t nslots = 0;
+        for (int f = 0; f < PRS_NFACETS; f++) {
+            want[f] = run < 0 ? !ff[f] : f == run && ff[f];
+            if (want[f])
+                run_slots[nslots++] = slots[f];
+        }
+        if (nslots == 0)
+            continue;
+        struct prs_query *filter = NULL;
+        rc = combine_filters(date, ff, run, &filter, err);
+        struct facet_collect fc = {.facets = out->facets, .want = want};
+        uint64_t total = 0;
+        if (rc == 0)
+            rc = prs_db_count_values(db, q, filter, run_slots, nslots,
+                                     on_facet_value, &fc, &total, err);
+        if (rc == 0 && fc.rc < 0)
+            rc = prs_err_set(err, fc.rc, "out of memory");
+        /* The run with every filter counts the matches exactly. */
+        if (rc == 0 && run < 0)
+            out->total = total;
+        prs_query_free(filter);
+    }
+    for (int f = 0; rc == 0 && f < PRS_NFACETS; f++)
+        facet_finish(&out->facets[f], f);
+    return rc;
+}
+
 int prs_search(struct prs_db *db, struct prs_analyzer *an,
                const struct prs_search_request *req,
                struct prs_search_result *out, struct prs_err *err)
 {
     memset(out, 0, sizeof *out);
     struct prs_qbuild built = {0};
-    struct prs_query *filter = NULL;
+    struct prs_query *date = NULL, *filter = NULL;
+    struct prs_query *ff[PRS_NFACETS] = {NULL};
     struct prs_hits *hits = NULL;
-    int rc = date_filter(req, &filter, err);
+    int rc = date_filter(req, &date, err);
+    if (rc == 0)
+        rc = facet_filters(an, req, ff, err);
+    if (rc == 0)
+        rc = combine_filters(date, ff, -1, &filter, err);
     if (rc < 0)
         goto out;
-    rc = prs_qbuild(an, req->query, strlen(req->query), &built, err);
-    if (rc < 0)
-        goto out;
+    if (blank(req->query)) {
+        /* No words: every release (the filters and facets still apply). */
+        built.query = prs_query_match_all(err);
+        built.marker = prs_marker_new();
+        if (!built.query || !built.marker) {
+            rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
+            goto out;
+        }
+    } else {
+        rc = prs_qbuild(an, req->query, strlen(req->query), &built, err);
+        if (rc < 0)
+            goto out;
+    }
     if (built.warning && !(out->warning = strdup(built.warning))) {
         rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
         goto out;
@@ -130,9 +309,17 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
     rc = load_hits(an, built.marker, hits,
                    req->snippet_bytes ? req->snippet_bytes : PRS_SNIPPET_BYTES,
                    out, err);
+    if (rc == 0 && req->facets)
+        rc = count_facets(db, built.query, date, ff, out, err);
+    if (rc == 0 && req->suggest && out->total < PRS_SUGGEST_BELOW &&
+        !blank(req->query))
+        rc = prs_spell_suggest(db, an, req->query, &out->suggestion, err);
 out:
     prs_hits_free(hits);
     prs_query_free(filter);
+    prs_query_free(date);
+    for (int f = 0; f < PRS_NFACETS; f++)
+        prs_query_free(ff[f]);
     prs_qbuild_clear(&built);
     return rc;
 }
@@ -146,5 +333,11 @@ void prs_search_result_free(struct prs_search_result *r)
     }
     free(r->hits);
     free(r->warning);
+    free(r->suggestion);
+    for (int f = 0; f < PRS_NFACETS; f++) {
+        for (size_t i = 0; i < r->facets[f].n; i++)
+            free(r->facets[f].values[i].value);
+        free(r->facets[f].values);
+    }
     memset(r, 0, sizeof *r);
 }

@@ -17,15 +17,48 @@
 
 #define PRS_SEARCH_MAX_LIMIT 1000
 #define PRS_SNIPPET_BYTES 240
+/* Most values a facet reports (the most frequent; years: the latest). */
+#define PRS_FACET_MAX_VALUES 50
+/* A "did you mean" is computed when a query finds fewer than this. */
+#define PRS_SUGGEST_BELOW 3
+
+/* Facets: counts of the matches per year, organisation and type. */
+enum prs_facet_kind {
+    PRS_FACET_YEAR = 0,
+    PRS_FACET_ORG = 1,
+    PRS_FACET_TYPE = 2,
+    PRS_NFACETS = 3,
+};
+
+struct prs_facet_value {
+    char *value; /* as written in the releases (years "YYYY") */
+    uint64_t count;
+};
+
+struct prs_facet {
+    struct prs_facet_value *values; /* years newest first, else by count */
+    size_t n;
+};
 
 struct prs_search_request {
-    const char *query;  /* the query language of docs/CLI.md */
+    const char *query;  /* the query language of docs/CLI.md; blank: all */
     size_t offset;
     size_t limit;
     int sort;           /* enum prs_sort */
     const char *since;  /* "YYYY[-MM[-DD]]", inclusive; NULL: open */
     const char *until;  /* "YYYY[-MM[-DD]]", inclusive; NULL: open */
     size_t snippet_bytes; /* 0: PRS_SNIPPET_BYTES */
+    /* Filters (NULL: none): organisation and type as written (compared
+     * folded, so case does not matter), year "YYYY". */
+    const char *org;
+    const char *type;
+    const char *year;
+    /* Count facets: each facet over the query with every filter except
+     * its own applied, so a visitor sees what choosing another value of
+     * the same facet would give. */
+    bool facets;
+    /* Look for a "did you mean" when the query finds little. */
+    bool suggest;
 };
 
 struct prs_search_hit {
@@ -40,6 +73,8 @@ struct prs_search_result {
     size_t nhits;
     struct prs_search_hit *hits;
     char *warning; /* a query problem that was worked around, or NULL */
+    struct prs_facet facets[PRS_NFACETS]; /* filled when req->facets */
+    char *suggestion; /* the corrected query, or NULL */
 };
 
 /* Runs req. A query syntax error returns PRS_E_PARSE with a message that
@@ -54,5 +89,36 @@ void prs_search_result_free(struct prs_search_result *r);
  * value (schema.h) it covers: its first (lower) or last (upper) moment.
  * Returns 0 or PRS_E_BADARG. out needs 13 bytes. */
 int prs_search_date_bound(const char *date, bool upper, char *out);
+
+/* ---- Spelling and completion (spell.c) -------------------------------- */
+
+/* A "did you mean" for query from the index's own vocabulary: each word
+ * that no release contains is replaced by the most frequent indexed word
+ * within edit distance 2 that starts with the same letter (a, å and ä
+ * count as one letter, so do o and ö); the rest of the text is kept. *out
+ * is malloc'ed, or NULL when no word was replaced. Bounded: at most
+ * PRS_SPELL_MAX_SCAN terms are looked at per word. */
+#define PRS_SPELL_MAX_SCAN 200000
+int prs_spell_suggest(struct prs_db *db, struct prs_analyzer *an,
+                      const char *query, char **out, struct prs_err *err);
+
+/* Search-as-you-type: completions of the last, partial word of text (the
+ * most frequent indexed words starting with it, each as the whole text
+ * completed) and the titles of the best matches of text with that word
+ * as a prefix. */
+struct prs_completion {
+    char **texts;  /* completed texts, most frequent word first */
+    size_t ntexts;
+    struct prs_completion_title {
+        char *id;
+        char *title;
+    } *titles;
+    size_t ntitles;
+};
+#define PRS_COMPLETE_MAX_SCAN 50000
+int prs_complete(struct prs_db *db, struct prs_analyzer *an, const char *text,
+                 size_t max_texts, size_t max_titles,
+                 struct prs_completion *out, struct prs_err *err);
+void prs_completion_free(struct prs_completion *c);
 
 #endif
