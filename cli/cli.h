@@ -36,5 +36,6 @@ int prs_cmd_delete(int argc, char **argv);
 int prs_cmd_search(int argc, char **argv);
 int prs_cmd_show(int argc, char **argv);
 int prs_cmd_stats(int argc, char **argv);
+int prs_cmd_serve(int argc, char **argv);
 
 #endif

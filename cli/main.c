@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"show", prs_cmd_show, "print a stored release"},
     {"delete", prs_cmd_delete, "remove releases by id"},
     {"stats", prs_cmd_stats, "print document count, size and last update"},
+    {"serve", prs_cmd_serve, "serve the HTTP API and the search page"},
 };
 
 static void usage(FILE *out)

@@ -6,8 +6,9 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config python3
     libxapian-dev libstemmer-dev libevent-dev libjansson-dev
-    libutf8proc-dev libgumbo-dev zlib1g-dev libcmocka-dev
+    libutf8proc-dev libgumbo-dev zlib1g-dev libcmocka-dev libinih-dev
     xapian-tools
+    chromium chromium-driver
 )
 
 missing=()
