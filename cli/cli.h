@@ -16,6 +16,8 @@ enum prs_exit {
     PRS_EXIT_LOCKED = 5,   /* another process is writing the index */
     PRS_EXIT_QUERY = 6,    /* the query has a syntax error */
     PRS_EXIT_NOTFOUND = 7, /* show/delete: no release with that id */
+    PRS_EXIT_CONNECT = 8,  /* --server: the server could not be reached */
+    PRS_EXIT_HTTP = 9,     /* --server: it answered with another error */
     PRS_EXIT_INTERRUPTED = 130, /* stopped by SIGINT/SIGTERM */
 };
 

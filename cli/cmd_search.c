@@ -2,6 +2,7 @@
  * cmd_search.c: `prsearch search`, for reporters at a terminal or a pipe.
  */
 #include "cli.h"
+#include "remote.h"
 #include "search.h"
 #include "strutil.h"
 
@@ -13,11 +14,12 @@
 #include <unistd.h>
 
 static const char search_help[] =
-    "usage: prsearch search [--db DIR] [--json] [--limit N] [--offset N]\n"
-    "                       [--since DATE] [--until DATE]\n"
+    "usage: prsearch search [--db DIR | --server URL] [--json] [--limit N]\n"
+    "                       [--offset N] [--since DATE] [--until DATE]\n"
     "                       [--sort relevance|date] QUERY...\n"
     "\n"
-    "Searches the index; the words of QUERY are joined by spaces.\n"
+    "Searches the index, or a running 'prsearch serve' (--server); the words\n"
+    "of QUERY are joined by spaces.\n"
     "\n"
     "query language:\n"
     "  skyddsmasker försvaret   releases with all the words (any inflection)\n"
@@ -31,6 +33,8 @@ static const char search_help[] =
     "\n"
     "options:\n"
     "  --db DIR         the index folder (default $PRSEARCH_DB or ./" PRS_DEFAULT_DB ")\n"
+    "  --server URL     ask the prsearch server at URL (http://HOST:PORT[/PATH])\n"
+    "                   instead; default $PRSEARCH_SERVER unless --db is given\n"
     "  --json           one JSON object: {query, total, hits: [{id, title,\n"
     "                   date, org, type, url, score, snippet}]}; snippet is\n"
     "                   HTML with the matched words in <mark>\n"
@@ -44,9 +48,23 @@ static const char search_help[] =
     "  --help           this text\n"
     "\n"
     "exit status: 0 searched (also with no hits), 2 usage, 4 no index,\n"
-    "6 query syntax error, 1 failure.\n";
+    "6 query syntax error, 8 server unreachable, 9 server error, 1 failure.\n";
 
-static int print_json(const char *query, const struct prs_search_result *r)
+/* Hit i's snippet: from the local snippet, or from the server's HTML
+ * (html non-NULL: `search --server`), as HTML or as terminal text. */
+static int hit_snippet(const struct prs_search_result *r, char *const *html,
+                       size_t i, bool as_html, const char *on,
+                       const char *off, struct prs_buf *out)
+{
+    if (html)
+        return as_html ? prs_buf_puts(out, html[i])
+                       : prs_remote_snippet_text(html[i], on, off, out);
+    return as_html ? prs_snippet_html(&r->hits[i].snippet, out)
+                   : prs_snippet_text(&r->hits[i].snippet, on, off, out);
+}
+
+static int print_json(const char *query, const struct prs_search_result *r,
+                      char *const *html)
 {
     json_t *hits = json_array();
     json_t *root = json_pack("{s:s, s:I, s:o}", "query", query, "total",
@@ -56,7 +74,7 @@ static int print_json(const char *query, const struct prs_search_result *r)
     for (size_t i = 0; rc == 0 && i < r->nhits; i++) {
         const struct prs_search_hit *h = &r->hits[i];
         prs_buf_reset(&snip);
-        if (prs_snippet_html(&h->snippet, &snip) < 0) {
+        if (hit_snippet(r, html, i, true, NULL, NULL, &snip) < 0) {
             rc = -1;
             break;
         }
@@ -71,7 +89,10 @@ static int print_json(const char *query, const struct prs_search_result *r)
     if (r->warning && rc == 0)
         json_object_set_new(root, "warning", json_string(r->warning));
     if (rc == 0) {
-        char *text = json_dumps(root, JSON_COMPACT);
+        /* Remote scores arrive with the server's 10 digits; printing
+         * more would only show the binary rounding of those. */
+        char *text = json_dumps(root, html ? JSON_COMPACT | JSON_REAL_PRECISION(10)
+                                           : JSON_COMPACT);
         if (text)
             puts(text);
         else
@@ -84,7 +105,8 @@ static int print_json(const char *query, const struct prs_search_result *r)
 }
 
 static int print_human(const struct prs_search_request *req,
-                       const struct prs_search_result *r, bool color)
+                       const struct prs_search_result *r, char *const *html,
+                       bool color)
 {
     const char *bold = color ? "\033[1m" : "";
     const char *dim = color ? "\033[2m" : "";
@@ -105,8 +127,8 @@ static int print_human(const struct prs_search_request *req,
         const struct prs_search_hit *h = &r->hits[i];
         prs_buf_reset(&snip);
         /* Without colour, matched words are set off with brackets. */
-        if (prs_snippet_text(&h->snippet, color ? mark_on : "[",
-                             color ? reset : "]", &snip) < 0) {
+        if (hit_snippet(r, html, i, false, color ? mark_on : "[",
+                        color ? reset : "]", &snip) < 0) {
             prs_buf_free(&snip);
             return -1;
         }
@@ -138,10 +160,33 @@ static char *join_words(int argc, char **argv, int first)
     return prs_buf_steal(&b);
 }
 
+/* Runs req on the server; returns an exit status (errors reported). */
+static int search_remote(const char *server,
+                         const struct prs_search_request *req,
+                         struct prs_remote_result *out)
+{
+    /* Dates are checked here, with the messages of the local search,
+     * rather than answered by the server in terms of its parameters. */
+    char bound[13];
+    if (req->since && prs_search_date_bound(req->since, false, bound) < 0)
+        return prs_cli_usage_error(
+            "search", "--since '%s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            req->since);
+    if (req->until && prs_search_date_bound(req->until, true, bound) < 0)
+        return prs_cli_usage_error(
+            "search", "--until '%s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            req->until);
+    struct prs_remote_err rerr = {0};
+    if (prs_remote_search(server, req, out, &rerr) < 0)
+        return prs_remote_fail(&rerr, false);
+    return PRS_EXIT_OK;
+}
+
 int prs_cmd_search(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
+        {"server", required_argument, NULL, 'R'},
         {"json", no_argument, NULL, 'j'},
         {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, 'o'},
@@ -152,7 +197,7 @@ int prs_cmd_search(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {0},
     };
-    const char *dbpath = NULL, *color_when = "auto";
+    const char *dbpath = NULL, *server_opt = NULL, *color_when = "auto";
     bool json = false;
     struct prs_search_request req = {.limit = 10};
     long long n;
@@ -162,6 +207,7 @@ int prs_cmd_search(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': dbpath = optarg; break;
+        case 'R': server_opt = optarg; break;
         case 'j': json = true; break;
         case 'n':
             if (prs_parse_int_range(optarg, 1, PRS_SEARCH_MAX_LIMIT, &n) < 0)
@@ -198,37 +244,51 @@ int prs_cmd_search(int argc, char **argv)
     }
     if (optind >= argc)
         return prs_cli_usage_error("search", "no QUERY given");
+    if (dbpath && server_opt)
+        return prs_cli_usage_error("search", "give --db or --server, not both");
+    const char *server = prs_remote_server(server_opt, dbpath);
     char *query = join_words(argc, argv, optind);
     if (!query)
         return PRS_EXIT_FAILURE;
     req.query = query;
 
     struct prs_err err = {0};
+    struct prs_remote_result remote = {0};
     struct prs_search_result result = {0};
+    struct prs_search_result *r = server ? &remote.r : &result;
     struct prs_analyzer *an = NULL;
+    struct prs_db *db = NULL;
     int status = PRS_EXIT_OK;
-    struct prs_db *db = prs_db_open(prs_cli_db_path(dbpath), PRS_DB_READ, &err);
-    if (!db || !(an = prs_analyzer_new(&err))) {
-        status = prs_cli_fail(&err);
-        goto out;
-    }
-    int rc = prs_search(db, an, &req, &result, &err);
-    if (rc == PRS_E_BADARG) {
-        status = prs_cli_usage_error("search", "%s", err.msg);
-        goto out;
-    }
-    if (rc < 0) {
-        status = prs_cli_fail(&err);
-        goto out;
+    if (server) {
+        status = search_remote(server, &req, &remote);
+        if (status != PRS_EXIT_OK)
+            goto out;
+    } else {
+        db = prs_db_open(prs_cli_db_path(dbpath), PRS_DB_READ, &err);
+        if (!db || !(an = prs_analyzer_new(&err))) {
+            status = prs_cli_fail(&err);
+            goto out;
+        }
+        int rc = prs_search(db, an, &req, &result, &err);
+        if (rc == PRS_E_BADARG) {
+            status = prs_cli_usage_error("search", "%s", err.msg);
+            goto out;
+        }
+        if (rc < 0) {
+            status = prs_cli_fail(&err);
+            goto out;
+        }
     }
     bool color = strcmp(color_when, "always") == 0 ||
                  (strcmp(color_when, "auto") == 0 && isatty(STDOUT_FILENO) &&
                   !getenv("NO_COLOR"));
-    if ((json ? print_json(query, &result) : print_human(&req, &result, color)) < 0) {
+    if ((json ? print_json(query, r, remote.html)
+              : print_human(&req, r, remote.html, color)) < 0) {
         fprintf(stderr, "prsearch: out of memory\n");
         status = PRS_EXIT_FAILURE;
     }
 out:
+    prs_remote_result_free(&remote);
     prs_search_result_free(&result);
     prs_analyzer_free(an);
     prs_db_close(db);

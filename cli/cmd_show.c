@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "doc.h"
 #include "engine.h"
+#include "remote.h"
 #include "schema.h"
 
 #include <dirent.h>
@@ -14,12 +15,20 @@
 #include <sys/stat.h>
 
 static const char show_help[] =
-    "usage: prsearch show [--db DIR] [--json] ID\n"
+    "usage: prsearch show [--db DIR | --server URL] [--json] ID\n"
     "\n"
     "Prints the stored release with this id: title, date, organisation,\n"
     "type, URL, lead, body, contacts. --json prints the stored record.\n"
     "\n"
-    "exit status: 0 shown, 7 no such release, 4 no index, 1 failure.\n";
+    "options:\n"
+    "  --db DIR       the index folder (default $PRSEARCH_DB or ./" PRS_DEFAULT_DB ")\n"
+    "  --server URL   ask the prsearch server at URL (http://HOST:PORT[/PATH])\n"
+    "                 instead; default $PRSEARCH_SERVER unless --db is given.\n"
+    "                 The server does not give the source file.\n"
+    "  --json         the stored record as JSON\n"
+    "\n"
+    "exit status: 0 shown, 7 no such release, 4 no index, 8 server\n"
+    "unreachable, 9 server error, 1 failure.\n";
 
 static void print_field(const char *label, const char *value)
 {
@@ -57,21 +66,48 @@ static void print_doc(const struct prs_doc *d)
         printf("\nAvsändare: %s\n", d->sender);
 }
 
+/* `show --server`: the release from the server, printed as locally. */
+static int show_remote(const char *server, const char *id, bool json)
+{
+    struct prs_remote_err rerr = {0};
+    struct prs_doc doc = {0};
+    int status = PRS_EXIT_OK;
+    if (prs_remote_get_doc(server, id, &doc, &rerr) < 0) {
+        status = prs_remote_fail(&rerr, true);
+    } else if (json) {
+        /* The stored record is prs_doc_to_json()'s too. */
+        size_t len = 0;
+        char *text = prs_doc_to_json(&doc, &len);
+        if (text)
+            printf("%.*s\n", (int)len, text);
+        else
+            fprintf(stderr, "prsearch: out of memory\n");
+        status = text ? PRS_EXIT_OK : PRS_EXIT_FAILURE;
+        free(text);
+    } else {
+        print_doc(&doc);
+    }
+    prs_doc_clear(&doc);
+    return status;
+}
+
 int prs_cmd_show(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
+        {"server", required_argument, NULL, 'R'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {0},
     };
-    const char *dbpath = NULL;
+    const char *dbpath = NULL, *server_opt = NULL;
     bool json = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': dbpath = optarg; break;
+        case 'R': server_opt = optarg; break;
         case 'j': json = true; break;
         case 'h': fputs(show_help, stdout); return PRS_EXIT_OK;
         default: return prs_cli_usage_error("show", "unknown option");
@@ -79,6 +115,11 @@ int prs_cmd_show(int argc, char **argv)
     }
     if (argc - optind != 1)
         return prs_cli_usage_error("show", "give exactly one ID");
+    if (dbpath && server_opt)
+        return prs_cli_usage_error("show", "give --db or --server, not both");
+    const char *server = prs_remote_server(server_opt, dbpath);
+    if (server)
+        return show_remote(server, argv[optind], json);
     struct prs_err err = {0};
     struct prs_db *db = prs_db_open(prs_cli_db_path(dbpath), PRS_DB_READ, &err);
     if (!db)

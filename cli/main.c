@@ -39,11 +39,15 @@ static void usage(FILE *out)
             "\n"
             "Run 'prsearch <command> --help' for a command's options.\n"
             "The index folder is --db DIR, else $PRSEARCH_DB, else ./%s.\n"
+            "search and show ask a running 'prsearch serve' instead with\n"
+            "--server URL, or with $PRSEARCH_SERVER when --db is not given.\n"
             "\n"
             "exit status:\n"
             "  0 success, 1 failure, 2 usage error, 3 some input skipped,\n"
             "  4 no index, 5 index locked by another writer,\n"
-            "  6 query syntax error, 7 release not found, 130 interrupted\n",
+            "  6 query syntax error, 7 release not found,\n"
+            "  8 server unreachable, 9 server answered with an error,\n"
+            "  130 interrupted\n",
             PRS_DEFAULT_DB);
 }
 
