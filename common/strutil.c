@@ -156,7 +156,7 @@ out:
     return data;
 }
 
-bool prs_utf8_valid(const char *s, size_t len)
+size_t prs_utf8_error_at(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
@@ -165,7 +165,7 @@ bool prs_utf8_valid(const char *s, size_t len)
         size_t n;
         unsigned min;
         if (c == 0)
-            return false;
+            return i;
         if (c < 0x80) {
             i++;
             continue;
@@ -176,20 +176,25 @@ bool prs_utf8_valid(const char *s, size_t len)
         } else if ((c & 0xF8) == 0xF0) {
             n = 3, min = 0x10000, c &= 0x07;
         } else {
-            return false;
+            return i;
         }
         if (len - i <= n)
-            return false;
+            return i;
         for (size_t k = 1; k <= n; k++) {
             if ((p[i + k] & 0xC0) != 0x80)
-                return false;
+                return i;
             c = (c << 6) | (p[i + k] & 0x3F);
         }
         if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return false;
+            return i;
         i += n + 1;
     }
-    return true;
+    return len;
+}
+
+bool prs_utf8_valid(const char *s, size_t len)
+{
+    return prs_utf8_error_at(s, len) == len;
 }
 
 /* Length of the white space (ASCII or U+00A0/U+2000..U+200B/U+202F/U+3000)

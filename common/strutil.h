@@ -41,6 +41,10 @@ char *prs_buf_steal(struct prs_buf *b);
 char *prs_read_file(const char *path, size_t max_bytes, size_t *len_out,
                     struct prs_err *err);
 
+/* Offset of the first byte of s[0..len) that is a NUL or not part of
+ * well-formed UTF-8; len if there is none. */
+size_t prs_utf8_error_at(const char *s, size_t len);
+
 /* True if s[0..len) is well-formed UTF-8 without NUL bytes. */
 bool prs_utf8_valid(const char *s, size_t len);
 

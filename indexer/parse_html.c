@@ -732,11 +732,10 @@ int prs_parse_html(const char *text, size_t len, struct prs_doc *doc,
     GumboOutput *g = NULL;
     int rc;
     prs_doc_clear(doc);
-    prs__skip_bom(&text, &len);
-    size_t tl = len;
-    prs_trim(text, &tl);
-    if (tl == 0)
-        return prs_err_set(err, PRS_E_PARSE, "empty file");
+    /* UTF-8 is checked after a declared legacy charset is converted. */
+    rc = prs__begin_text(&text, &len, false, err);
+    if (rc < 0)
+        return rc;
     if (memchr(text, '\0', len))
         return prs__check_text(text, len, err); /* names the NUL byte */
     if (prs__check_text(text, len, NULL) < 0) {

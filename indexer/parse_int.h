@@ -19,6 +19,10 @@ int prs__check_text(const char *s, size_t len, struct prs_err *err);
 
 /* Advances *s past a UTF-8 byte-order mark, if any. */
 void prs__skip_bom(const char **s, size_t *len);
+/* Skips a BOM, refuses an empty or blank text ("empty file") and, when
+ * check_utf8, anything prs__check_text() refuses. */
+int prs__begin_text(const char **text, size_t *len, bool check_utf8,
+                    struct prs_err *err);
 
 /* Length of the white space at p (ASCII white space and C0 controls, DEL,
  * U+00A0, U+1680, U+2000..U+200A, U+202F, U+205F, U+3000), 0 if none. */

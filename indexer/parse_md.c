@@ -708,12 +708,7 @@ int prs_parse_markdown(const char *text, size_t len, struct prs_doc *doc,
     struct prs_buf body = {0};
     int rc;
     prs_doc_clear(doc);
-    prs__skip_bom(&text, &len);
-    size_t tl = len;
-    prs_trim(text, &tl);
-    if (tl == 0)
-        return prs_err_set(err, PRS_E_PARSE, "empty file");
-    rc = prs__check_text(text, len, err);
+    rc = prs__begin_text(&text, &len, true, err);
     if (rc < 0)
         return rc;
     size_t pos = 0, a = 0, b = 0, lineno = 0;

@@ -181,53 +181,44 @@ int prs_parse_buffer(int format, const char *text, size_t len,
 
 /* ---- UTF-8 and white space ----------------------------------------------- */
 
+/* 1-based line of byte offset at. */
+static size_t line_of(const char *s, size_t at)
+{
+    size_t line = 1;
+    for (size_t i = 0; i < at; i++)
+        line += s[i] == '\n';
+    return line;
+}
+
 int prs__check_text(const char *s, size_t len, struct prs_err *err)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, line = 1;
     /* A NUL anywhere says "binary file" better than the first stray byte. */
     const char *nul = memchr(s, '\0', len);
     if (nul) {
-        for (const char *c = s; c < nul; c++)
-            line += *c == '\n';
+        size_t at = (size_t)(nul - s);
         return prs_err_set(err, PRS_E_PARSE,
                            "binary content: NUL byte at byte %zu (line %zu)",
-                           (size_t)(nul - s), line);
+                           at, line_of(s, at));
     }
-    while (i < len) {
-        unsigned c = p[i];
-        size_t n;
-        unsigned min;
-        if (c < 0x80) {
-            if (c == '\n')
-                line++;
-            i++;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0)
-            n = 1, min = 0x80, c &= 0x1F;
-        else if ((c & 0xF0) == 0xE0)
-            n = 2, min = 0x800, c &= 0x0F;
-        else if ((c & 0xF8) == 0xF0)
-            n = 3, min = 0x10000, c &= 0x07;
-        else
-            goto bad;
-        if (len - i <= n)
-            goto bad;
-        for (size_t k = 1; k <= n; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                goto bad;
-            c = (c << 6) | (p[i + k] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            goto bad;
-        i += n + 1;
-    }
-    return 0;
-bad:
+    size_t bad = prs_utf8_error_at(s, len);
+    if (bad == len)
+        return 0;
     return prs_err_set(err, PRS_E_PARSE,
                        "invalid UTF-8 at byte %zu (line %zu); convert the file "
-                       "to UTF-8", i, line);
+                       "to UTF-8", bad, line_of(s, bad));
+}
+
+/* Skips a BOM, refuses an empty (or all-blank) text and checks the rest
+ * is UTF-8 without NUL bytes (check_utf8), as every text format does. */
+int prs__begin_text(const char **text, size_t *len, bool check_utf8,
+                    struct prs_err *err)
+{
+    prs__skip_bom(text, len);
+    size_t tl = *len;
+    prs_trim(*text, &tl);
+    if (tl == 0)
+        return prs_err_set(err, PRS_E_PARSE, "empty file");
+    return check_utf8 ? prs__check_text(*text, *len, err) : 0;
 }
 
 void prs__skip_bom(const char **s, size_t *len)

@@ -7,6 +7,7 @@
  * continuation byte never matches one by accident.
  */
 #include "qparse_int.h"
+#include "strutil.h"
 
 #include "qparse.h"
 
@@ -36,41 +37,9 @@ size_t prs_qlex_column(const char *q, size_t off)
  * *nul is set when that byte is a NUL. */
 size_t prs_qlex_utf8_error_at(const char *s, size_t len, bool *nul)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    *nul = false;
-    while (i < len) {
-        unsigned c = p[i];
-        size_t n;
-        unsigned min;
-        if (c == 0) {
-            *nul = true;
-            return i;
-        }
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1, min = 0x80, c &= 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2, min = 0x800, c &= 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3, min = 0x10000, c &= 0x07;
-        } else {
-            return i;
-        }
-        if (len - i <= n)
-            return i;
-        for (size_t k = 1; k <= n; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return i;
-            c = (c << 6) | (p[i + k] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return i;
-        i += n + 1;
-    }
-    return len;
+    size_t at = prs_utf8_error_at(s, len);
+    *nul = at < len && s[at] == '\0';
+    return at;
 }
 
 /* Length of the white space character at p (see qparse.h), 0 if none.
