@@ -8,6 +8,10 @@
  *   Z       Snowball stems of every field, "Z" + stem
  *   S/XO/XC/XB  the same words per field: title, organisation, contact
  *               names, body (lead counts as body); stems as "Z" + prefix
+ *   F       å/ä/ö-folded form of a word that has diacritics ("Fmalmo" for
+ *           malmö), without positions, in every field: a query typed
+ *           without Swedish letters matches it at a lower weight
+ *   ZF      the folded stem ("ZFtingsrat" for tingsrätten)
  *   Q       unique id term (hashed when the id is too long for a term)
  *   Y       year ("Y2026"), M month ("M202601"): boolean filters
  *   XK      type, folded ("XKpressmeddelande"): boolean filter
@@ -20,6 +24,8 @@
 #include <stddef.h>
 
 #define PRS_PREFIX_STEM "Z"
+#define PRS_PREFIX_FOLDED "F"
+#define PRS_PREFIX_FOLDED_STEM "ZF"
 #define PRS_PREFIX_TITLE "S"
 #define PRS_PREFIX_ORG "XO"
 #define PRS_PREFIX_CONTACT "XC"
@@ -48,7 +54,7 @@ enum prs_slot {
 
 /* Bump when analysis or layout changes: unchanged files are then
  * re-indexed instead of skipped. */
-#define PRS_SCHEMA_VERSION "1"
+#define PRS_SCHEMA_VERSION "2"
 
 /* Longest term Xapian stores is 245 bytes; keep well clear of it. */
 #define PRS_TERM_MAX 240

@@ -51,9 +51,17 @@ static int on_token(const struct prs_token *tok, void *ctx)
             rc = add_prefixed(fc, PRS_PREFIX_STEM, fc->prefix, tok->stem,
                               tok->stem_len);
     }
-    for (size_t i = 0; rc == 0 && i < tok->nvariants; i++)
-        rc = prs_xdoc_add_term(fc->xd, tok->variants[i].text,
-                               tok->variants[i].len, fc->wdf, fc->err);
+    /* Variants are extra terms without positions, under their own prefix
+     * so that they never merge with exact words ("för" is not "for"). */
+    for (size_t i = 0; rc == 0 && i < tok->nvariants; i++) {
+        const struct prs_variant *v = &tok->variants[i];
+        if (v->kind != PRS_VAR_FOLDED)
+            continue;
+        rc = add_prefixed(fc, PRS_PREFIX_FOLDED, "", v->text, v->len);
+        if (rc == 0)
+            rc = add_prefixed(fc, PRS_PREFIX_FOLDED_STEM, "", v->stem,
+                              v->stem_len);
+    }
     if (rc < 0) {
         fc->rc = rc;
         return 1;

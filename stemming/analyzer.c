@@ -17,6 +17,7 @@
  */
 #include "analyzer.h"
 
+#include "fold_int.h"
 #include "stem_int.h"
 #include "strutil.h"
 
@@ -57,6 +58,10 @@ struct prs_analyzer {
     size_t cps_cap;                       /* in code points */
     char tok[PRS_TOKEN_MAX_BYTES + 1];    /* text of the token being emitted */
     char joined[PRS_TOKEN_MAX_BYTES + 1]; /* hyphenated word, part by part */
+    /* The variants stage's output (folding may grow "æ" into "ae"). */
+    char folded[2 * PRS_TOKEN_MAX_BYTES + 1];
+    char folded_stem[2 * PRS_TOKEN_MAX_BYTES + 1];
+    struct prs_variant variants[1];
 };
 
 /* ---- Scanner: bytes -> classified code points -> parts -------------- */
@@ -462,9 +467,31 @@ static int fold_part(struct prs_analyzer *a, const struct scan *sc,
  */
 static void add_variants(struct prs_analyzer *a, struct prs_token *tok)
 {
-    (void)a;
     tok->variants = NULL;
     tok->nvariants = 0;
+    size_t n = 0, sn = 0;
+    if (tok->kind != PRS_TOK_WORD ||
+        !prs_fold_diacritics(tok->text, tok->len, a->folded, sizeof a->folded,
+                             &n))
+        return;
+    /* The folded stem is the stem with its diacritics removed: Snowball's
+     * Swedish suffixes and vowels fold onto themselves (ä and a are both
+     * vowels), so this equals the stem of the folded word without a second
+     * Snowball call per token. */
+    if (!prs_fold_diacritics(tok->stem, tok->stem_len, a->folded_stem,
+                             sizeof a->folded_stem, &sn)) {
+        if (tok->stem_len >= sizeof a->folded_stem)
+            return;
+        memcpy(a->folded_stem, tok->stem, tok->stem_len);
+        a->folded_stem[tok->stem_len] = '\0';
+        sn = tok->stem_len;
+    }
+    a->variants[0] = (struct prs_variant){.text = a->folded, .len = n,
+                                          .kind = PRS_VAR_FOLDED,
+                                          .stem = a->folded_stem,
+                                          .stem_len = sn};
+    tok->variants = a->variants;
+    tok->nvariants = 1;
 }
 
 struct run {

@@ -73,10 +73,12 @@ enum prs_token_flags {
 };
 
 /* Kinds of extra terms a token can carry (the Swedish-quality work adds
- * them here; this version reports none). */
+ * them here; this version reports PRS_VAR_FOLDED). */
 enum prs_variant_kind {
     PRS_VAR_COMPOUND_PART = 1, /* a part of a compound word */
-    PRS_VAR_FOLDED = 2,        /* å/ä/ö-folded form: malmö -> malmo */
+    /* å/ä/ö-folded form (malmö -> malmo, café -> cafe), only for words
+     * whose folded form differs; stem is the folded stem (stemming/fold.c) */
+    PRS_VAR_FOLDED = 2,
     PRS_VAR_LEMMA = 3,         /* lexicon lemma where Snowball falls short */
 };
 
@@ -84,6 +86,8 @@ struct prs_variant {
     const char *text;
     size_t len;
     int kind; /* enum prs_variant_kind */
+    const char *stem; /* the variant's stem; never NULL */
+    size_t stem_len;
 };
 
 /* One token; every pointer is borrowed and valid only during the callback. */

@@ -79,7 +79,14 @@ static void check_text(const struct prs_token *tok)
               memcmp(tok->stem, tok->text, tok->len) == 0);
     else
         CHECK(tok->kind == PRS_TOK_WORD);
-    CHECK(tok->nvariants == 0);
+    CHECK(tok->nvariants <= 1);
+    for (size_t i = 0; i < tok->nvariants; i++) {
+        const struct prs_variant *v = &tok->variants[i];
+        CHECK(tok->kind == PRS_TOK_WORD && v->kind == PRS_VAR_FOLDED);
+        CHECK(v->text && v->len > 0 && prs_utf8_valid(v->text, v->len));
+        CHECK(v->stem && prs_utf8_valid(v->stem, v->stem_len));
+        CHECK(v->len != tok->len || memcmp(v->text, tok->text, v->len) != 0);
+    }
 }
 
 static int on_token(const struct prs_token *tok, void *ctx)
