@@ -88,6 +88,8 @@ static int print_json(const char *query, const struct prs_search_result *r,
     }
     if (r->warning && rc == 0)
         json_object_set_new(root, "warning", json_string(r->warning));
+    if (r->corrected && rc == 0)
+        json_object_set_new(root, "corrected", json_string(r->corrected));
     if (rc == 0) {
         /* Remote scores arrive with the server's 10 digits; printing
          * more would only show the binary rounding of those. */
@@ -115,6 +117,8 @@ static int print_human(const struct prs_search_request *req,
     struct prs_buf snip = {0};
     if (r->warning)
         fprintf(stderr, "prsearch: note: %s\n", r->warning);
+    if (r->corrected)
+        fprintf(stderr, "Showing results for \"%s\"\n", r->corrected);
     if (r->nhits == 0) {
         printf("No releases found%s.\n",
                r->total && req->offset ? " on this page" : "");
@@ -251,6 +255,7 @@ int prs_cmd_search(int argc, char **argv)
     if (!query)
         return PRS_EXIT_FAILURE;
     req.query = query;
+    req.correct = true;
 
     struct prs_err err = {0};
     struct prs_remote_result remote = {0};

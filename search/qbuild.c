@@ -4,6 +4,7 @@
 #include "schema.h"
 #include "strutil.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,10 @@
 struct tok {
     char *text;
     char *stem;
+    /* å/ä/ö-folded form and stem: the analyzer's PRS_VAR_FOLDED variant,
+     * or copies of text and stem when the word has nothing to fold */
+    char *folded;
+    char *folded_stem;
     int kind;
     unsigned flags;
 };
@@ -26,6 +31,8 @@ static void toks_clear(struct toks *t)
     for (size_t i = 0; i < t->n; i++) {
         free(t->v[i].text);
         free(t->v[i].stem);
+        free(t->v[i].folded);
+        free(t->v[i].folded_stem);
     }
     free(t->v);
     memset(t, 0, sizeof *t);
@@ -43,13 +50,22 @@ static int collect(const struct prs_token *tk, void *ctx)
         t->cap = cap;
     }
     struct tok *k = &t->v[t->n];
+    const struct prs_variant *fv = NULL;
+    for (size_t i = 0; i < tk->nvariants; i++)
+        if (tk->variants[i].kind == PRS_VAR_FOLDED)
+            fv = &tk->variants[i];
     k->text = strndup(tk->text, tk->len);
     k->stem = strndup(tk->stem, tk->stem_len);
+    k->folded = fv ? strndup(fv->text, fv->len) : strndup(tk->text, tk->len);
+    k->folded_stem = fv ? strndup(fv->stem, fv->stem_len)
+                        : strndup(tk->stem, tk->stem_len);
     k->kind = tk->kind;
     k->flags = tk->flags;
-    if (!k->text || !k->stem) {
+    if (!k->text || !k->stem || !k->folded || !k->folded_stem) {
         free(k->text);
         free(k->stem);
+        free(k->folded);
+        free(k->folded_stem);
         return PRS_E_NOMEM;
     }
     t->n++;
@@ -115,29 +131,59 @@ static struct prs_query *combine_owned(struct builder *b, int op,
     return q;
 }
 
+/* The å/ä/ö-forgiving side of a word: releases whose words fold to the
+ * word's folded form ("malmo" reaches "malmö" through the F term, and
+ * "tingsratt" "tingsrätten" through the ZF stem), scaled down so the very
+ * form always ranks first. Words of a field query have no folded terms. */
+static struct prs_query *folded_query(struct builder *b, const struct tok *t)
+{
+    struct prs_query *parts[2] = {
+        term_query(b, PRS_PREFIX_FOLDED, "", t->folded), NULL};
+    if (parts[0])
+        parts[1] = term_query(b, PRS_PREFIX_FOLDED_STEM, "", t->folded_stem);
+    if (!parts[0] || !parts[1]) {
+        prs_query_free(parts[0]);
+        return NULL;
+    }
+    struct prs_query *either = combine_owned(b, PRS_QOP_OR, parts, 2);
+    struct prs_query *scaled =
+        either ? prs_query_scale(either, PRS_FOLDED_WEIGHT, b->err) : NULL;
+    prs_query_free(either);
+    if (scaled && prs_marker_add_folded(b->marker, t->folded) < 0) {
+        prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+        prs_query_free(scaled);
+        return NULL;
+    }
+    return scaled;
+}
+
 /* One analysed word: its exact form ranks above its other inflections,
- * which match through the stem. */
+ * which match through the stem, and those above its å/ä/ö-folded forms. */
 static struct prs_query *token_query(struct builder *b, const struct tok *t,
                                      const char *prefix)
 {
-    struct prs_query *parts[2] = {term_query(b, prefix, "", t->text), NULL};
+    struct prs_query *parts[3] = {term_query(b, prefix, "", t->text), NULL,
+                                  NULL};
     if (!parts[0])
         return NULL;
     if (t->kind == PRS_TOK_WORD) {
         parts[1] = term_query(b, PRS_PREFIX_STEM, prefix, t->stem);
-        if (!parts[1]) {
+        if (parts[1] && !*prefix)
+            parts[2] = folded_query(b, t);
+        if (!parts[1] || (!*prefix && !parts[2])) {
             prs_query_free(parts[0]);
+            prs_query_free(parts[1]);
             return NULL;
         }
     }
     if (prs_marker_add_word(b->marker, t->text,
                             t->kind == PRS_TOK_WORD ? t->stem : NULL) < 0) {
         prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
-        prs_query_free(parts[0]);
-        prs_query_free(parts[1]);
+        for (size_t i = 0; i < 3; i++)
+            prs_query_free(parts[i]);
         return NULL;
     }
-    return combine_owned(b, PRS_QOP_OR, parts, 2);
+    return combine_owned(b, PRS_QOP_OR, parts, 3);
 }
 
 /* Exact forms at adjacent positions. Positions are kept for unprefixed
@@ -349,6 +395,77 @@ static struct prs_query *build(struct builder *b, const struct prs_qnode *n)
     return NULL;
 }
 
+/* True if n is a plain word list the visitor typed without operators:
+ * an AND of at least PRS_RELAX_MIN_WORDS single words in no field, with
+ * only white space between them (an explicit "AND" would show there). */
+static bool plain_word_list(const struct prs_qnode *n, const char *q)
+{
+    if (n->kind != PRS_QN_AND || n->nchildren < PRS_RELAX_MIN_WORDS)
+        return false;
+    for (size_t i = 0; i < n->nchildren; i++) {
+        const struct prs_qnode *c = n->children[i];
+        if (c->kind != PRS_QN_WORD || c->field != PRS_QF_ANY)
+            return false;
+        if (i == 0)
+            continue;
+        for (size_t k = n->children[i - 1]->end; k < c->start; k++)
+            if (q[k] != ' ' && q[k] != '\t' && q[k] != '\n' && q[k] != '\r')
+                return false;
+    }
+    return true;
+}
+
+/* The forgiving query of a plain word list: the releases that match all
+ * words but one. Up to PRS_RELAX_MAX_WORDS words it is the OR of the AND
+ * of each subset that leaves one word out; longer lists OR every word.
+ * Releases matching more words score higher, since they match more of
+ * the subsets. NULL without error when fewer than 3 words are searchable. */
+static struct prs_query *relaxed_query(struct builder *b,
+                                       const struct prs_qnode *n)
+{
+    struct prs_query **subs = calloc(n->nchildren, sizeof *subs);
+    struct prs_query **alts = calloc(n->nchildren, sizeof *alts);
+    struct prs_query **rest = calloc(n->nchildren, sizeof *rest);
+    struct prs_query *q = NULL;
+    size_t k = 0;
+    if (!subs || !alts || !rest) {
+        prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n->nchildren; i++) {
+        struct prs_query *w = build(b, n->children[i]);
+        if (!w && b->err->code < 0)
+            goto out;
+        if (w)
+            subs[k++] = w;
+    }
+    if (k < PRS_RELAX_MIN_WORDS)
+        goto out;
+    if (k > PRS_RELAX_MAX_WORDS) {
+        q = prs_query_combine(PRS_QOP_OR, subs, k, b->err);
+        goto out;
+    }
+    size_t nalts = 0;
+    for (size_t skip = 0; skip < k; skip++) {
+        size_t m = 0;
+        for (size_t i = 0; i < k; i++)
+            if (i != skip)
+                rest[m++] = subs[i];
+        if (!(alts[nalts++] = prs_query_combine(PRS_QOP_AND, rest, m, b->err)))
+            goto out;
+    }
+    q = prs_query_combine(PRS_QOP_OR, alts, nalts, b->err);
+out:
+    for (size_t i = 0; i < n->nchildren; i++) {
+        prs_query_free(subs ? subs[i] : NULL);
+        prs_query_free(alts ? alts[i] : NULL);
+    }
+    free(subs);
+    free(alts);
+    free(rest);
+    return q;
+}
+
 static char *join_warnings(const struct prs_qparse_info *info)
 {
     if (info->nwarnings == 0)
@@ -391,6 +508,10 @@ int prs_qbuild(struct prs_analyzer *an, const char *q, size_t len,
                            : prs_err_set(err, PRS_E_PARSE,
                                          "nothing to search for: the query has "
                                          "no words");
+    } else if (plain_word_list(tree, q)) {
+        out->relaxed = relaxed_query(&b, tree);
+        if (!out->relaxed && err->code < 0)
+            rc = err->code;
     }
 out:
     prs_buf_free(&b.term);
@@ -401,6 +522,7 @@ out:
 void prs_qbuild_clear(struct prs_qbuild *b)
 {
     prs_query_free(b->query);
+    prs_query_free(b->relaxed);
     prs_marker_free(b->marker);
     free(b->warning);
     memset(b, 0, sizeof *b);

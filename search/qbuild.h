@@ -5,14 +5,20 @@
  * through the same analyzer as the indexed text (stemming/), and gets the
  * terms and prefixes that engine/schema.h gives indexed words:
  *
- *   word            SYNONYM(exact, Z+stem), exact weighted up so a
- *                   release with the very form ranks above its inflections
+ *   word            OR(exact, Z+stem, scaled OR(F+folded, ZF+folded stem)):
+ *                   a release with the very form ranks above its
+ *                   inflections, and those above å/ä/ö-folded matches
+ *                   ("malmo" finds "Malmö", below a release with "malmo")
  *   EST-effektiv    OR(joined "est-effektiv", PHRASE(est, effektiv))
  *   "a b c"         PHRASE of the exact forms
  *   title:word      the same with the field's prefix
  *   prefix*         the exact terms starting with prefix (bounded)
  *   last word       also as a prefix, weighted below the word: the query
  *                   may have been sent while the word was being typed
+ *
+ * A plain list of 3+ words (no operators, phrases, prefixes or fields) also
+ * gets a forgiving query, the releases matching all words but one, which
+ * search.c runs as a second tier below the releases that match them all.
  */
 #ifndef PRS_QBUILD_H
 #define PRS_QBUILD_H
@@ -30,9 +36,20 @@
  * when it is at least this long, with this share of a word's weight. */
 #define PRS_TYPING_MIN_BYTES 3
 #define PRS_TYPING_WEIGHT 0.5
+/* Share of a word's weight that an å/ä/ö-folded match gets. */
+#define PRS_FOLDED_WEIGHT 0.5
+
+/* Plain word lists of at least this many words get a forgiving query;
+ * up to the max it is the OR of each all-but-one AND, beyond it the OR of
+ * every word (the subsets would grow quadratically). */
+#define PRS_RELAX_MIN_WORDS 3
+#define PRS_RELAX_MAX_WORDS 8
 
 struct prs_qbuild {
     struct prs_query *query;   /* what to run */
+    /* All words but one, for a plain word list (a superset of query);
+     * NULL otherwise. */
+    struct prs_query *relaxed;
     struct prs_marker *marker; /* what snippets should mark */
     char *warning;             /* a query problem worked around, or NULL */
 };

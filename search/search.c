@@ -69,19 +69,21 @@ static char *snippet_source(const struct prs_doc *d)
     return prs_buf_steal(&b);
 }
 
+/* Appends the page in hits to out->hits (the total is the caller's). */
 static int load_hits(struct prs_analyzer *an, const struct prs_marker *marker,
                      const struct prs_hits *hits, size_t snippet_bytes,
                      struct prs_search_result *out, struct prs_err *err)
 {
     size_t n = prs_hits_count(hits);
-    out->total = prs_hits_total(hits);
     if (n == 0)
         return 0;
-    out->hits = calloc(n, sizeof *out->hits);
-    if (!out->hits)
+    struct prs_search_hit *v = realloc(out->hits, (out->nhits + n) * sizeof *v);
+    if (!v)
         return prs_err_set(err, PRS_E_NOMEM, "out of memory");
+    out->hits = v;
+    memset(v + out->nhits, 0, n * sizeof *v);
     for (size_t i = 0; i < n; i++) {
-        struct prs_search_hit *h = &out->hits[i];
+        struct prs_search_hit *h = &out->hits[out->nhits];
         size_t len = 0;
         const char *data = prs_hits_data(hits, i, &len);
         out->nhits++;
@@ -262,6 +264,93 @@ static int count_facets(struct prs_db *db, const struct prs_query *q,
     return rc;
 }
 
+/* Compiles query (blank: every release) into *built. */
+static int compile(struct prs_analyzer *an, const char *query,
+                   struct prs_qbuild *built, struct prs_err *err)
+{
+    if (!blank(query))
+        return prs_qbuild(an, query, strlen(query), built, err);
+    /* No words: every release (the filters and facets still apply). */
+    built->query = prs_query_match_all(err);
+    built->marker = prs_marker_new();
+    if (!built->query || !built->marker)
+        return prs_err_set(err, PRS_E_NOMEM, "out of memory");
+    return 0;
+}
+
+/* The releases matching all but one word of a plain word list, below
+ * those matching them all: runs the forgiving query without the first
+ * tier's matches on the part of the page the first tier left empty, and
+ * adds its matches to the total. Returns 1 when the tier ran. */
+static int forgiving_tier(struct prs_db *db, struct prs_analyzer *an,
+                          const struct prs_qbuild *built,
+                          const struct prs_search_opts *first,
+                          size_t snippet_bytes,
+                          struct prs_search_result *out, struct prs_err *err)
+{
+    uint64_t total1 = out->total; /* exact: below check_at_least */
+    if (!built->relaxed || total1 >= first->offset + first->limit)
+        return 0;
+    struct prs_query *pair[2] = {built->relaxed, built->query};
+    struct prs_query *q = prs_query_combine(PRS_QOP_AND_NOT, pair, 2, err);
+    struct prs_hits *hits = NULL;
+    if (!q)
+        return err->code;
+    struct prs_search_opts opts = *first;
+    opts.offset = first->offset > total1 ? first->offset - (size_t)total1 : 0;
+    opts.limit = first->limit - out->nhits;
+    opts.check_at_least = opts.offset + opts.limit + 100;
+    int rc = opts.limit ? prs_db_search(db, q, &opts, &hits, err) : 0;
+    if (rc == 0 && opts.limit == 0) {
+        /* An empty page still counts the tier's matches. */
+        opts.limit = 1;
+        rc = prs_db_search(db, q, &opts, &hits, err);
+        if (rc == 0) {
+            out->total += prs_hits_total(hits);
+            prs_hits_free(hits);
+            hits = NULL;
+        }
+    } else if (rc == 0) {
+        out->total += prs_hits_total(hits);
+        rc = load_hits(an, built->marker, hits, snippet_bytes, out, err);
+    }
+    prs_hits_free(hits);
+    prs_query_free(q);
+    return rc < 0 ? rc : 1;
+}
+
+/* When the query as typed finds fewer than PRS_SUGGEST_BELOW releases, a
+ * spelling correction from the index's vocabulary (spell.c) is tried; it
+ * replaces the query when it finds more. *suggestion gets the correction
+ * either way (NULL if none). Returns 1 when the corrected query was
+ * taken: then *built and *hits are the corrected ones. */
+static int try_correction(struct prs_db *db, struct prs_analyzer *an,
+                          const struct prs_search_request *req,
+                          const struct prs_search_opts *opts,
+                          struct prs_qbuild *built, struct prs_hits **hits,
+                          char **suggestion, struct prs_err *err)
+{
+    int rc = prs_spell_suggest(db, an, req->query, suggestion, err);
+    if (rc < 0 || !*suggestion || !req->correct)
+        return rc;
+    struct prs_qbuild fixed = {0};
+    struct prs_hits *fixed_hits = NULL;
+    struct prs_err ferr = {0};
+    /* A correction that does not compile or run is simply not taken. */
+    if (prs_qbuild(an, *suggestion, strlen(*suggestion), &fixed, &ferr) == 0 &&
+        prs_db_search(db, fixed.query, opts, &fixed_hits, &ferr) == 0 &&
+        prs_hits_total(fixed_hits) > prs_hits_total(*hits)) {
+        prs_qbuild_clear(built);
+        *built = fixed;
+        prs_hits_free(*hits);
+        *hits = fixed_hits;
+        return 1;
+    }
+    prs_hits_free(fixed_hits);
+    prs_qbuild_clear(&fixed);
+    return 0;
+}
+
 int prs_search(struct prs_db *db, struct prs_analyzer *an,
                const struct prs_search_request *req,
                struct prs_search_result *out, struct prs_err *err)
@@ -271,26 +360,18 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
     struct prs_query *date = NULL, *filter = NULL;
     struct prs_query *ff[PRS_NFACETS] = {NULL};
     struct prs_hits *hits = NULL;
+    char *suggestion = NULL;
+    size_t snippet_bytes = req->snippet_bytes ? req->snippet_bytes
+                                              : PRS_SNIPPET_BYTES;
     int rc = date_filter(req, &date, err);
     if (rc == 0)
         rc = facet_filters(an, req, ff, err);
     if (rc == 0)
         rc = combine_filters(date, ff, -1, &filter, err);
+    if (rc == 0)
+        rc = compile(an, req->query, &built, err);
     if (rc < 0)
         goto out;
-    if (blank(req->query)) {
-        /* No words: every release (the filters and facets still apply). */
-        built.query = prs_query_match_all(err);
-        built.marker = prs_marker_new();
-        if (!built.query || !built.marker) {
-            rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
-            goto out;
-        }
-    } else {
-        rc = prs_qbuild(an, req->query, strlen(req->query), &built, err);
-        if (rc < 0)
-            goto out;
-    }
     if (built.warning && !(out->warning = strdup(built.warning))) {
         rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
         goto out;
@@ -306,15 +387,36 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
     rc = prs_db_search(db, built.query, &opts, &hits, err);
     if (rc < 0)
         goto out;
-    rc = load_hits(an, built.marker, hits,
-                   req->snippet_bytes ? req->snippet_bytes : PRS_SNIPPET_BYTES,
-                   out, err);
+    if ((req->suggest || req->correct) && !blank(req->query) &&
+        prs_hits_total(hits) < PRS_SUGGEST_BELOW) {
+        rc = try_correction(db, an, req, &opts, &built, &hits, &suggestion,
+                            err);
+        if (rc < 0)
+            goto out;
+        if (rc == 1 && !(out->corrected = strdup(suggestion))) {
+            rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    out->total = prs_hits_total(hits);
+    rc = load_hits(an, built.marker, hits, snippet_bytes, out, err);
+    bool tiered = false;
+    if (rc == 0) {
+        rc = forgiving_tier(db, an, &built, &opts, snippet_bytes, out, err);
+        tiered = rc == 1;
+        rc = rc < 0 ? rc : 0;
+    }
+    /* With the forgiving tier, facets count both tiers: the relaxed query
+     * is their union, since it holds every release of the first. */
     if (rc == 0 && req->facets)
-        rc = count_facets(db, built.query, date, ff, out, err);
-    if (rc == 0 && req->suggest && out->total < PRS_SUGGEST_BELOW &&
-        !blank(req->query))
-        rc = prs_spell_suggest(db, an, req->query, &out->suggestion, err);
+        rc = count_facets(db, tiered ? built.relaxed : built.query, date, ff,
+                          out, err);
+    if (rc == 0 && req->suggest && suggestion && !out->corrected) {
+        out->suggestion = suggestion;
+        suggestion = NULL;
+    }
 out:
+    free(suggestion);
     prs_hits_free(hits);
     prs_query_free(filter);
     prs_query_free(date);
@@ -334,6 +436,7 @@ void prs_search_result_free(struct prs_search_result *r)
     free(r->hits);
     free(r->warning);
     free(r->suggestion);
+    free(r->corrected);
     for (int f = 0; f < PRS_NFACETS; f++) {
         for (size_t i = 0; i < r->facets[f].n; i++)
             free(r->facets[f].values[i].value);

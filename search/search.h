@@ -59,6 +59,10 @@ struct prs_search_request {
     bool facets;
     /* Look for a "did you mean" when the query finds little. */
     bool suggest;
+    /* When the query finds fewer than PRS_SUGGEST_BELOW releases and a
+     * spelling correction finds more, search for the correction instead
+     * (result: corrected). */
+    bool correct;
 };
 
 struct prs_search_hit {
@@ -74,10 +78,17 @@ struct prs_search_result {
     struct prs_search_hit *hits;
     char *warning; /* a query problem that was worked around, or NULL */
     struct prs_facet facets[PRS_NFACETS]; /* filled when req->facets */
-    char *suggestion; /* the corrected query, or NULL */
+    /* A "did you mean" (req->suggest), or NULL; NULL too when the
+     * correction was searched for instead (see corrected). */
+    char *suggestion;
+    /* The query that was searched for instead of req->query because it
+     * was misspelt (req->correct), or NULL. */
+    char *corrected;
 };
 
-/* Runs req. A query syntax error returns PRS_E_PARSE with a message that
+/* Runs req: the releases matching the query, and for a plain list of 3+
+ * words then those matching all words but one (qbuild.h), in one list
+ * that pages across both; total counts both. A query syntax error returns PRS_E_PARSE with a message that
  * says what and where; a bad date PRS_E_BADARG. Free out with
  * prs_search_result_free() whatever the return value. */
 int prs_search(struct prs_db *db, struct prs_analyzer *an,

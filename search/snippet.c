@@ -13,6 +13,7 @@ struct entry {
     size_t len;
     bool is_stem;   /* text is a stem, compared with the token's stem */
     bool is_prefix; /* text is a prefix of the token's folded text */
+    bool is_folded; /* text is compared with the token's å/ä/ö-folded form */
 };
 
 struct prs_marker {
@@ -38,13 +39,13 @@ void prs_marker_free(struct prs_marker *m)
 bool prs_marker_empty(const struct prs_marker *m) { return !m || m->n == 0; }
 
 static int add_entry(struct prs_marker *m, const char *text, bool is_stem,
-                     bool is_prefix)
+                     bool is_prefix, bool is_folded)
 {
     if (!text || !*text)
         return 0;
     for (size_t i = 0; i < m->n; i++)
         if (m->v[i].is_stem == is_stem && m->v[i].is_prefix == is_prefix &&
-            strcmp(m->v[i].text, text) == 0)
+            m->v[i].is_folded == is_folded && strcmp(m->v[i].text, text) == 0)
             return 0;
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 8;
@@ -60,6 +61,7 @@ static int add_entry(struct prs_marker *m, const char *text, bool is_stem,
     e->len = strlen(text);
     e->is_stem = is_stem;
     e->is_prefix = is_prefix;
+    e->is_folded = is_folded;
     m->n++;
     return 0;
 }
@@ -67,13 +69,30 @@ static int add_entry(struct prs_marker *m, const char *text, bool is_stem,
 int prs_marker_add_word(struct prs_marker *m, const char *word,
                         const char *stem)
 {
-    int rc = add_entry(m, word, false, false);
-    return rc ? rc : add_entry(m, stem, true, false);
+    int rc = add_entry(m, word, false, false, false);
+    return rc ? rc : add_entry(m, stem, true, false, false);
 }
 
 int prs_marker_add_prefix(struct prs_marker *m, const char *prefix)
 {
-    return add_entry(m, prefix, false, true);
+    return add_entry(m, prefix, false, true, false);
+}
+
+int prs_marker_add_folded(struct prs_marker *m, const char *folded)
+{
+    return add_entry(m, folded, false, false, true);
+}
+
+/* True if tok has the å/ä/ö-folded form e. */
+static bool folded_matches(const struct entry *e, const struct prs_token *tok)
+{
+    for (size_t i = 0; i < tok->nvariants; i++) {
+        const struct prs_variant *v = &tok->variants[i];
+        if (v->kind == PRS_VAR_FOLDED && v->len == e->len &&
+            memcmp(v->text, e->text, e->len) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Index of the first entry matching tok, or -1. */
@@ -81,7 +100,10 @@ static int match(const struct prs_marker *m, const struct prs_token *tok)
 {
     for (size_t i = 0; i < m->n; i++) {
         const struct entry *e = &m->v[i];
-        if (e->is_prefix) {
+        if (e->is_folded) {
+            if (folded_matches(e, tok))
+                return (int)i;
+        } else if (e->is_prefix) {
             if (tok->len >= e->len && memcmp(tok->text, e->text, e->len) == 0)
                 return (int)i;
         } else if (e->is_stem) {

@@ -25,6 +25,9 @@ void prs_marker_free(struct prs_marker *m); /* NULL ok */
  * (either may be NULL). */
 int prs_marker_add_word(struct prs_marker *m, const char *word,
                         const char *stem);
+/* Marks tokens whose å/ä/ö-folded form (PRS_VAR_FOLDED) is folded:
+ * "malmo" marks "Malmö". */
+int prs_marker_add_folded(struct prs_marker *m, const char *folded);
 /* Marks tokens whose folded text starts with prefix. */
 int prs_marker_add_prefix(struct prs_marker *m, const char *prefix);
 /* True if the marker has nothing to mark. */

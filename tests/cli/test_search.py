@@ -37,6 +37,49 @@ class SearchTest(TempDirTest):
         self.assertIn(MASKS, self.ids("skyddsmasken"))
         self.assertEqual(self.ids("skyddsmasker", "tivoli"), [])
 
+    def test_words_typed_without_swedish_letters_match_folded(self):
+        # "forsvaret" reaches "försvaret" through its folded form.
+        self.assertEqual(self.ids("skyddsmasker", "civila", "forsvaret")[0], MASKS)
+        self.assertEqual(self.ids("norrkopings", "klockaretorpet"), [SEED])
+        # The exact form scores above the folded one.
+        def score(*q):
+            p = run("search", "--db", self.db, "--json", "--", *q, check=0)
+            return {h["id"]: h["score"] for h in json.loads(p.stdout)["hits"]}[SEED]
+        self.assertGreater(score("norrköpings"), score("norrkopings"))
+
+    def test_all_but_one_word_shows_below_full_matches(self):
+        # "tivolin" is not in the masks release: it matches 3 of 4 words.
+        p = run("search", "--db", self.db, "--json", "--limit", "50", "--",
+                "skyddsmasker", "civila", "försvaret", "tivolin", check=0)
+        out = json.loads(p.stdout)
+        ids = [h["id"] for h in out["hits"]]
+        self.assertIn(MASKS, ids)
+        self.assertEqual(out["total"], len(ids))
+        # Paging crosses into the forgiving tier: page 2 of size 1 is hit 2.
+        if len(ids) > 1:
+            self.assertEqual(self.ids("skyddsmasker", "civila", "försvaret",
+                                      "tivolin", limit=1, extra=("--offset", "1")),
+                             ids[1:2])
+        # Explicit operators and phrases keep their meaning.
+        self.assertEqual(self.ids("skyddsmasker", "AND", "civila", "AND",
+                                  "tivolin"), [])
+        self.assertEqual(self.ids('"civila försvaret"', "skyddsmasker", "tivolin"), [])
+        # A full match ranks above an all-but-one match.
+        both = self.ids("skyddsmasker", "civila", "försvaret", "masker", limit=50)
+        self.assertEqual(both[0], MASKS)
+
+    def test_misspelt_word_is_corrected(self):
+        p = run("search", "--db", self.db, "--json", "--", "skyddsmaskrer",
+                "civila", check=0)
+        out = json.loads(p.stdout)
+        self.assertEqual(out["corrected"], "skyddsmasker civila")
+        self.assertEqual(out["hits"][0]["id"], MASKS)
+        p = run("search", "--db", self.db, "--", "skyddsmaskrer", "civila", check=0)
+        self.assertIn('Showing results for "skyddsmasker civila"', p.stderr)
+        # A query that finds enough is left alone.
+        p = run("search", "--db", self.db, "--json", "--", "civila", check=0)
+        self.assertNotIn("corrected", json.loads(p.stdout))
+
     def test_or_not_and_minus(self):
         either = self.ids("skyddsmasker", "OR", "tivolin", limit=50)
         self.assertIn(MASKS, either)

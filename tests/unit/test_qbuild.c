@@ -50,6 +50,59 @@ static void word_matches_exact_form_and_stem(void **state)
     assert_compiles_to("Masken", (const char *[]){"masken", "Zmask", NULL});
 }
 
+/* A word also matches the å/ä/ö-folded terms, scaled below the exact
+ * form: "malmo" reaches releases with "Malmö" (indexed as Fmalmo). */
+static void word_also_matches_folded_form_below_exact(void **state)
+{
+    (void)state;
+    assert_compiles_to("malmo tingsratt",
+                       (const char *[]){"malmo", "Fmalmo", "ZFmalmo",
+                                        "Ftingsratt", "ZFtingsrat",
+                                        "0.5 * ", NULL});
+    assert_compiles_to("för", (const char *[]){"för", "Zför", "Ffor", NULL});
+    /* Field words have no folded terms. */
+    struct prs_qbuild b;
+    struct prs_err err = {0};
+    assert_int_equal(prs_qbuild(an, "title:malmo", 11, &b, &err), 0);
+    char *desc = prs_query_describe(b.query);
+    assert_null(strstr(desc, "Fmalmo"));
+    free(desc);
+    prs_qbuild_clear(&b);
+}
+
+/* Plain lists of 3+ words get an all-but-one query; phrases, operators
+ * and short lists do not. */
+static void plain_word_lists_get_a_forgiving_query(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *q;
+        int relaxed;
+    } cases[] = {
+        {"ny lagman tingsrätt", 1},
+        {"regeringen skärper straffen för vapenbrott", 1},
+        {"ny lagman", 0},
+        {"ny AND lagman AND tingsrätt", 0},
+        {"ny lagman OR domare tingsrätt", 0},
+        {"\"ny lagman\" malmö tingsrätt", 0},
+        {"title:lagman malmö tingsrätt", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct prs_qbuild b;
+        struct prs_err err = {0};
+        assert_int_equal(prs_qbuild(an, cases[i].q, strlen(cases[i].q), &b,
+                                    &err), 0);
+        if ((b.relaxed != NULL) != cases[i].relaxed)
+            fail_msg("%s: relaxed %s", cases[i].q, b.relaxed ? "set" : "unset");
+        if (b.relaxed) {
+            char *desc = prs_query_describe(b.relaxed);
+            assert_non_null(strstr(desc, " OR "));
+            free(desc);
+        }
+        prs_qbuild_clear(&b);
+    }
+}
+
 static void colon_genitive_searches_the_base(void **state)
 {
     (void)state;
@@ -144,6 +197,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(word_matches_exact_form_and_stem),
+        cmocka_unit_test(word_also_matches_folded_form_below_exact),
+        cmocka_unit_test(plain_word_lists_get_a_forgiving_query),
         cmocka_unit_test(colon_genitive_searches_the_base),
         cmocka_unit_test(hyphenated_word_is_joined_or_phrase),
         cmocka_unit_test(fields_use_their_prefix),
