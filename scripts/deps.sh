@@ -7,7 +7,7 @@ packages=(
     build-essential cmake pkg-config python3
     libxapian-dev libstemmer-dev libevent-dev libjansson-dev
     libutf8proc-dev libgumbo-dev zlib1g-dev libcmocka-dev libinih-dev
-    xapian-tools
+    xapian-tools hunspell-sv hunspell-tools
     chromium chromium-driver
 )
 

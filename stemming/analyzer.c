@@ -17,8 +17,11 @@
  */
 #include "analyzer.h"
 
+#include "compound_int.h"
 #include "fold_int.h"
+#include "lexicon_int.h"
 #include "stem_int.h"
+#include "words_int.h"
 #include "strutil.h"
 
 #include <assert.h>
@@ -50,6 +53,9 @@ static_assert(INITIAL_CPS * sizeof(utf8proc_int32_t) > PRS_FOLD_MAX_BYTES,
 
 struct prs_analyzer {
     struct prs_stem *stem;
+    struct prs_lexicon *lexicon;
+    struct prs_words *words; /* lemmas and compound parts, cached */
+    char tok_stem[PRS_TOKEN_MAX_BYTES + 1]; /* the token's stem, kept */
     /* utf8proc scratch: the decomposed code points, then the UTF-8 that
      * utf8proc_reencode() writes over them. It grows when needed but stays
      * small: run() and fold() never fold more than FOLD_MAX_SHRINK times
@@ -61,8 +67,10 @@ struct prs_analyzer {
     /* The variants stage's output (folding may grow "æ" into "ae"). */
     char folded[2 * PRS_TOKEN_MAX_BYTES + 1];
     char folded_stem[2 * PRS_TOKEN_MAX_BYTES + 1];
-    struct prs_variant variants[1];
+    struct prs_variant variants[PRS_WORD_MAX_VARIANTS + 1];
 };
+static_assert(PRS_WORD_MAX_VARIANTS + 1 <= PRS_MAX_VARIANTS,
+              "lexicon variants and the folded form fit a token");
 
 /* ---- Scanner: bytes -> classified code points -> parts -------------- */
 
@@ -451,27 +459,30 @@ static int fold_part(struct prs_analyzer *a, const struct scan *sc,
 /* ---- Emitting: positions, joined words, stems, variants ------------- */
 
 /*
- * Variants stage. This is where a token gets its extra terms, between
- * stemming and the callback. Later work fills it in, roughly in this order:
- *
- *   1. stop words: mark (not drop) "och", "att", ... so positions and
- *      phrases stay exact while the query side may ignore them;
- *   2. compound parts (PRS_VAR_COMPOUND_PART): "skyddsmasker" -> "skydd",
- *      "mask", so a search for "masker" finds the compound;
- *   3. å/ä/ö-folded forms (PRS_VAR_FOLDED): "malmö" -> "malmo", for users
- *      typing without Swedish letters (stemming/fold.c);
- *   4. lemmas (PRS_VAR_LEMMA) where Snowball falls short ("gick" -> "gå").
- *
- * Variants must point into buffers the analyzer owns, as tok->text does,
- * so that adding them allocates nothing per token.
+ * Variants stage, between stemming and the callback: the stop word flag,
+ * then the extra terms of the token (analyzer.h, enum prs_variant_kind):
+ * lemmas and compound parts from the lexicon (words.c), then the
+ * å/ä/ö-folded form (fold.c). Variants point into buffers the analyzer
+ * owns, as tok->text does, so adding them allocates nothing per token.
  */
 static void add_variants(struct prs_analyzer *a, struct prs_token *tok)
 {
-    tok->variants = NULL;
+    tok->variants = a->variants;
     tok->nvariants = 0;
+    if (tok->kind != PRS_TOK_WORD)
+        return;
+    if (prs_is_stopword(tok->text, tok->len))
+        tok->flags |= PRS_TOKF_STOP;
+    /* words.c stems compound parts with the same stemmer: keep ours. */
+    if (tok->stem_len < sizeof a->tok_stem) {
+        memcpy(a->tok_stem, tok->stem, tok->stem_len);
+        a->tok_stem[tok->stem_len] = '\0';
+        tok->stem = a->tok_stem;
+        tok->nvariants = prs_words_variants(a->words, a->stem, tok->text,
+                                            tok->len, a->variants);
+    }
     size_t n = 0, sn = 0;
-    if (tok->kind != PRS_TOK_WORD ||
-        !prs_fold_diacritics(tok->text, tok->len, a->folded, sizeof a->folded,
+    if (!prs_fold_diacritics(tok->text, tok->len, a->folded, sizeof a->folded,
                              &n))
         return;
     /* The folded stem is the stem with its diacritics removed: Snowball's
@@ -486,12 +497,9 @@ static void add_variants(struct prs_analyzer *a, struct prs_token *tok)
         a->folded_stem[tok->stem_len] = '\0';
         sn = tok->stem_len;
     }
-    a->variants[0] = (struct prs_variant){.text = a->folded, .len = n,
-                                          .kind = PRS_VAR_FOLDED,
-                                          .stem = a->folded_stem,
-                                          .stem_len = sn};
-    tok->variants = a->variants;
-    tok->nvariants = 1;
+    a->variants[tok->nvariants++] = (struct prs_variant){
+        .text = a->folded, .len = n, .kind = PRS_VAR_FOLDED,
+        .stem = a->folded_stem, .stem_len = sn};
 }
 
 struct run {
@@ -631,6 +639,12 @@ struct prs_analyzer *prs_analyzer_new(struct prs_err *err)
     a->stem = prs_stem_new(err);
     if (!a->stem)
         goto out;
+    a->lexicon = prs_lexicon_open(prs_lexicon_default_path(), err);
+    if (!a->lexicon)
+        goto out;
+    a->words = prs_words_new(a->lexicon, err);
+    if (!a->words)
+        goto out;
     return a;
 out:
     prs_analyzer_free(a);
@@ -642,6 +656,8 @@ void prs_analyzer_free(struct prs_analyzer *a)
     if (!a)
         return;
     prs_stem_free(a->stem);
+    prs_words_free(a->words);
+    prs_lexicon_close(a->lexicon);
     free(a->cps);
     free(a);
 }

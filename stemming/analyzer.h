@@ -6,8 +6,9 @@
  *
  *   UTF-8 validation -> tokenisation (words, numbers, inner hyphens and
  *   colons) -> NFC + case folding (utf8proc) -> colon genitive (JO:s -> jo)
- *   -> Snowball Swedish stem -> variants (later: compound parts, å/ä/ö-folded
- *   forms, lemmas; see "Variants" below)
+ *   -> Snowball Swedish stem -> stop word flag -> variants: lemmas and
+ *   compound parts from the Swedish lexicon (Debian's hunspell-sv, see
+ *   lexicon_int.h), å/ä/ö-folded forms
  *
  * An analyzer is not thread-safe: use one per thread. It reuses internal
  * buffers, so analysing text allocates nothing per token.
@@ -70,17 +71,34 @@ enum prs_token_flags {
     PRS_TOKF_JOINED = 1u << 1,
     /* A colon genitive/inflection was removed (JO:s -> jo, VD:n -> vd). */
     PRS_TOKF_COLON_SUFFIX = 1u << 2,
+    /* A Swedish stop word ("och", "att"): kept with its position, so
+     * phrases stay exact; the query side may make it optional. */
+    PRS_TOKF_STOP = 1u << 3,
 };
 
-/* Kinds of extra terms a token can carry (the Swedish-quality work adds
- * them here; this version reports PRS_VAR_FOLDED). */
+/* Kinds of extra terms a token can carry (stemming/words.c, fold.c). */
 enum prs_variant_kind {
-    PRS_VAR_COMPOUND_PART = 1, /* a part of a compound word */
+    /* A part of a compound, as its lemma, with the Snowball stem of the
+     * part as written: "undervattenskablar" -> undervattens (stem
+     * "undervatten"), kabla (stem "kabl"); "kvinnojourer" -> kvinna, jour.
+     * Only splits whose parts the lexicon knows (compound_int.h). */
+    PRS_VAR_COMPOUND_PART = 1,
     /* å/ä/ö-folded form (malmö -> malmo, café -> cafe), only for words
      * whose folded form differs; stem is the folded stem (stemming/fold.c) */
     PRS_VAR_FOLDED = 2,
-    PRS_VAR_LEMMA = 3,         /* lexicon lemma where Snowball falls short */
+    /* A lemma from the lexicon ("tullmötet" -> tullmöte, "lägenheten" ->
+     * lägenhet; at most 2), or for an unlisted compound the lemma of its
+     * head after the rest ("statsbidraget" -> statsbidrag); stem is the
+     * Snowball stem of the lemma */
+    PRS_VAR_LEMMA = 3,
+    /* The two parts of a word that ends in a known word after an unknown
+     * first part ("hrdirektör" -> hr, direktör): a guess for finding the
+     * parts written apart at query time, never indexed */
+    PRS_VAR_COMPOUND_GUESS = 4,
 };
+
+/* Most variants one token carries. */
+#define PRS_MAX_VARIANTS 8
 
 struct prs_variant {
     const char *text;
@@ -114,7 +132,8 @@ typedef int (*prs_token_fn)(const struct prs_token *tok, void *ctx);
 struct prs_analyzer;
 
 /* Returns a new Swedish analyzer; free with prs_analyzer_free().
- * NULL + err on failure. */
+ * NULL + err on failure, also when the lexicon is missing (its path:
+ * $PRSEARCH_LEXICON, else the build tree's, else the installed one). */
 struct prs_analyzer *prs_analyzer_new(struct prs_err *err);
 void prs_analyzer_free(struct prs_analyzer *a); /* NULL ok */
 

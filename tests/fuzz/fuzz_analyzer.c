@@ -79,13 +79,17 @@ static void check_text(const struct prs_token *tok)
               memcmp(tok->stem, tok->text, tok->len) == 0);
     else
         CHECK(tok->kind == PRS_TOK_WORD);
-    CHECK(tok->nvariants <= 1);
+    CHECK(tok->nvariants <= PRS_MAX_VARIANTS);
     for (size_t i = 0; i < tok->nvariants; i++) {
         const struct prs_variant *v = &tok->variants[i];
-        CHECK(tok->kind == PRS_TOK_WORD && v->kind == PRS_VAR_FOLDED);
+        CHECK(tok->kind == PRS_TOK_WORD);
+        CHECK(v->kind >= PRS_VAR_COMPOUND_PART &&
+              v->kind <= PRS_VAR_COMPOUND_GUESS);
         CHECK(v->text && v->len > 0 && prs_utf8_valid(v->text, v->len));
         CHECK(v->stem && prs_utf8_valid(v->stem, v->stem_len));
-        CHECK(v->len != tok->len || memcmp(v->text, tok->text, v->len) != 0);
+        if (v->kind == PRS_VAR_FOLDED)
+            CHECK(v->len != tok->len ||
+                  memcmp(v->text, tok->text, v->len) != 0);
     }
 }
 
@@ -94,7 +98,7 @@ static int on_token(const struct prs_token *tok, void *ctx)
     struct state *st = ctx;
     check_text(tok);
     CHECK(tok->start < tok->end && tok->end <= st->size);
-    CHECK((tok->flags & ~7u) == 0);
+    CHECK((tok->flags & ~15u) == 0);
     CHECK(!((tok->flags & PRS_TOKF_PART) && (tok->flags & PRS_TOKF_JOINED)));
     if (tok->flags & PRS_TOKF_COLON_SUFFIX)
         CHECK(memchr(st->data + tok->start, ':', tok->end - tok->start));

@@ -6,6 +6,7 @@
  * Kinds and flags are always compared, so a rule that changes shows up.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,7 +31,9 @@ struct got_tok {
     unsigned flags;
     uint32_t pos;
     size_t start, end;
+    bool stop;        /* PRS_TOKF_STOP, kept out of flags */
     size_t nvariants;
+    size_t nfolded;   /* PRS_VAR_FOLDED variants */
     char folded[2 * PRS_TOKEN_MAX_BYTES + 1];      /* PRS_VAR_FOLDED or "" */
     char folded_stem[2 * PRS_TOKEN_MAX_BYTES + 1];
     int text_nul_ok; /* text[len] was NUL */
@@ -67,21 +70,30 @@ static int collect(const struct prs_token *tok, void *ctx)
         t->len = tok->len;
         t->stem_len = tok->stem_len;
         t->kind = tok->kind;
-        t->flags = tok->flags;
+        t->flags = tok->flags & ~(unsigned)PRS_TOKF_STOP;
+        t->stop = (tok->flags & PRS_TOKF_STOP) != 0;
         t->pos = tok->pos;
         t->start = tok->start;
         t->end = tok->end;
         t->nvariants = tok->nvariants;
+        t->nfolded = 0;
         t->folded[0] = t->folded_stem[0] = '\0';
-        for (size_t v = 0; v < tok->nvariants; v++) {
+        if (tok->nvariants > PRS_MAX_VARIANTS)
+            g->all_valid = 0;
+        for (size_t v = 0; v < tok->nvariants && v < PRS_MAX_VARIANTS; v++) {
             const struct prs_variant *va = &tok->variants[v];
-            if (va->kind != PRS_VAR_FOLDED || va->len >= sizeof t->folded ||
+            if (va->kind < PRS_VAR_COMPOUND_PART ||
+                va->kind > PRS_VAR_COMPOUND_GUESS || va->len == 0 ||
+                va->len >= sizeof t->folded ||
                 va->stem_len >= sizeof t->folded_stem ||
                 !prs_utf8_valid(va->text, va->len) ||
                 !prs_utf8_valid(va->stem, va->stem_len)) {
                 g->all_valid = 0;
                 continue;
             }
+            if (va->kind != PRS_VAR_FOLDED)
+                continue;
+            t->nfolded++;
             memcpy(t->folded, va->text, va->len);
             t->folded[va->len] = '\0';
             memcpy(t->folded_stem, va->stem, va->stem_len);
@@ -183,12 +195,13 @@ static void check_invariants(const struct got *g, size_t input_len)
         assert_true(t->len > 0);
         assert_true(t->text_nul_ok);
         assert_true(t->start < t->end && t->end <= input_len);
-        /* Only words with diacritics carry a variant: the folded form. */
-        assert_true(t->nvariants <= 1);
-        if (t->nvariants == 1) {
-            assert_int_equal(t->kind, K_WORD);
+        /* Only words carry variants; only words with diacritics a
+         * folded form, and it differs from the word. */
+        if (t->kind != K_WORD)
+            assert_int_equal(t->nvariants, 0);
+        assert_true(t->nfolded <= 1);
+        if (t->nfolded == 1)
             assert_string_not_equal(t->folded, t->text);
-        }
         if (t->kind == K_NUM)
             assert_string_equal(t->stem, t->text);
     }
@@ -761,7 +774,7 @@ static void diacritics_fold_into_a_variant(void **state)
         assert_int_equal(g.n, 1);
         assert_string_equal(g.t[0].text, cases[i].text);
         assert_string_equal(g.t[0].folded, cases[i].folded);
-        assert_int_equal(g.t[0].nvariants, cases[i].folded[0] ? 1 : 0);
+        assert_int_equal(g.t[0].nfolded, cases[i].folded[0] ? 1 : 0);
         if (cases[i].folded_stem)
             assert_string_equal(g.t[0].folded_stem, cases[i].folded_stem);
         check_invariants(&g, strlen(cases[i].in));

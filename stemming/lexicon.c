@@ -1,0 +1,179 @@
+/*
+ * lexicon.c: binary search in the mapped, sorted word list.
+ */
+#include "lexicon_int.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef PRS_LEXICON_BUILD_PATH
+#define PRS_LEXICON_BUILD_PATH "sv-lexicon.tsv"
+#endif
+#ifndef PRS_LEXICON_INSTALL_PATH
+#define PRS_LEXICON_INSTALL_PATH "/usr/local/share/prsearch/sv-lexicon.tsv"
+#endif
+
+/* Lines are bucketed by their first two bytes, so a lookup searches a
+ * few hundred lines instead of the whole file. */
+#define NBUCKETS (256 * 256)
+
+struct prs_lexicon {
+    const char *data;
+    size_t size;
+    /* Offset of the first line whose first two bytes are >= the bucket's;
+     * bucket[NBUCKETS] is the size. Built in one pass when opening. */
+    size_t bucket[NBUCKETS + 1];
+};
+
+static unsigned bucket_of(const char *s, size_t len)
+{
+    unsigned b0 = (unsigned char)s[0];
+    unsigned b1 = len > 1 && s[1] != '\t' && s[1] != '\n'
+                      ? (unsigned char)s[1] : 0;
+    return b0 << 8 | b1;
+}
+
+/* Fills lx->bucket. The file is sorted, so buckets fill in order; an
+ * unsorted file gives wrong answers but never reads out of bounds. */
+static void build_buckets(struct prs_lexicon *lx)
+{
+    size_t next = 0; /* the first bucket not yet given a start */
+    for (size_t p = 0; p < lx->size;) {
+        const char *nl = memchr(lx->data + p, '\n', lx->size - p);
+        size_t end = nl ? (size_t)(nl - lx->data) + 1 : lx->size;
+        unsigned b = bucket_of(lx->data + p, end - p);
+        while (next <= b)
+            lx->bucket[next++] = p;
+        p = end;
+    }
+    while (next <= NBUCKETS)
+        lx->bucket[next++] = lx->size;
+}
+
+const char *prs_lexicon_default_path(void)
+{
+    const char *env = getenv("PRSEARCH_LEXICON");
+    if (env && *env)
+        return env;
+    if (access(PRS_LEXICON_BUILD_PATH, R_OK) == 0)
+        return PRS_LEXICON_BUILD_PATH;
+    return PRS_LEXICON_INSTALL_PATH;
+}
+
+struct prs_lexicon *prs_lexicon_open(const char *path, struct prs_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
+        if (fd >= 0)
+            close(fd);
+        prs_err_set(err, PRS_E_IO,
+                    "cannot read the Swedish lexicon %s (build it with "
+                    "cmake, or set PRSEARCH_LEXICON)", path);
+        return NULL;
+    }
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    struct prs_lexicon *lx = map == MAP_FAILED ? NULL : malloc(sizeof *lx);
+    if (!lx) {
+        if (map != MAP_FAILED)
+            munmap(map, (size_t)st.st_size);
+        prs_err_set(err, PRS_E_IO, "cannot map the Swedish lexicon %s", path);
+        return NULL;
+    }
+    lx->data = map;
+    lx->size = (size_t)st.st_size;
+    build_buckets(lx);
+    return lx;
+}
+
+void prs_lexicon_close(struct prs_lexicon *lx)
+{
+    if (!lx)
+        return;
+    munmap((void *)lx->data, lx->size);
+    free(lx);
+}
+
+/* Start of the first line at or after byte p. */
+static size_t line_at_or_after(const struct prs_lexicon *lx, size_t p)
+{
+    if (p == 0)
+        return 0;
+    const char *nl = memchr(lx->data + p - 1, '\n', lx->size - (p - 1));
+    return nl ? (size_t)(nl - lx->data) + 1 : lx->size;
+}
+
+/* Length of the field starting at p (up to a tab, newline or the end). */
+static size_t field_len(const struct prs_lexicon *lx, size_t p)
+{
+    size_t n = 0;
+    while (p + n < lx->size && lx->data[p + n] != '\t' &&
+           lx->data[p + n] != '\n')
+        n++;
+    return n;
+}
+
+/* Compares the form of the line at p with key, like memcmp. */
+static int cmp_line(const struct prs_lexicon *lx, size_t p, const char *key,
+                    size_t len)
+{
+    size_t n = field_len(lx, p);
+    int c = memcmp(lx->data + p, key, n < len ? n : len);
+    if (c != 0)
+        return c;
+    return n < len ? -1 : n > len;
+}
+
+/* The first line whose form is >= key (lx->size if none). Invariant: lo
+ * starts a line and every line before it is < key; no line at or after hi
+ * is < key (the key's bucket bounds both to begin with). Each step moves lo forward or hi back, so it ends. */
+static size_t lower_bound(const struct prs_lexicon *lx, const char *key,
+                          size_t len)
+{
+    unsigned b = bucket_of(key, len);
+    size_t lo = lx->bucket[b], hi = lx->bucket[b + 1];
+    while (lo < hi) {
+        size_t p = line_at_or_after(lx, lo + (hi - lo) / 2);
+        if (p >= hi)
+            p = lo; /* no line starts in the upper half: test lo itself */
+        if (cmp_line(lx, p, key, len) < 0)
+            lo = line_at_or_after(lx, p + 1);
+        else
+            hi = p;
+    }
+    return lo;
+}
+
+size_t prs_lexicon_find(const struct prs_lexicon *lx, const char *form,
+                        size_t len, struct prs_lex_entry *out, size_t cap)
+{
+    size_t n = 0;
+    if (!lx || len == 0)
+        return 0;
+    for (size_t p = lower_bound(lx, form, len);
+         p < lx->size && cmp_line(lx, p, form, len) == 0;
+         p = line_at_or_after(lx, p + 1)) {
+        size_t lp = p + len + 1; /* after the form and its tab */
+        if (lp > lx->size || lx->data[lp - 1] != '\t')
+            continue; /* a line without lemma: ignore */
+        size_t ll = field_len(lx, lp);
+        size_t kp = lp + ll + 1;
+        if (ll == 0)
+            continue;
+        if (n < cap)
+            out[n] = (struct prs_lex_entry){
+                .lemma = lx->data + lp,
+                .lemma_len = ll,
+                .compound_only = ll < lx->size - lp && kp < lx->size &&
+                                 lx->data[kp - 1] == '\t' &&
+                                 lx->data[kp] == 'c',
+            };
+        n++;
+    }
+    return n;
+}

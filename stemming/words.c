@@ -1,0 +1,196 @@
+/*
+ * words.c: lemmas and compound parts of a word, cached (words_int.h).
+ */
+#include "words_int.h"
+
+#include "compound_int.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Power of two. About 12 MB per analyzer; the frequent words of a corpus
+ * stay in it, the rare ones are looked up again. */
+#define CACHE_SLOTS 32768
+/* Room for the variants' texts and stems of one word. */
+#define SLOT_BYTES 256
+/* Only words this long can be compounds ("gråhaj"). */
+#define MIN_SPLIT_CHARS 5
+
+struct slot_var {
+    uint8_t kind;
+    uint16_t text_off, stem_off;
+    uint8_t text_len, stem_len;
+};
+
+struct slot {
+    char word[PRS_TOKEN_MAX_BYTES + 1];
+    uint8_t word_len; /* 0: empty slot */
+    uint8_t nvars;
+    struct slot_var v[PRS_WORD_MAX_VARIANTS];
+    uint16_t used;
+    char buf[SLOT_BYTES];
+};
+
+struct prs_words {
+    const struct prs_lexicon *lx;
+    struct slot *slots;
+    char scratch[PRS_TOKEN_MAX_BYTES + 2];
+};
+
+struct prs_words *prs_words_new(const struct prs_lexicon *lx,
+                                struct prs_err *err)
+{
+    struct prs_words *w = calloc(1, sizeof *w);
+    if (w)
+        w->slots = calloc(CACHE_SLOTS, sizeof *w->slots);
+    if (!w || !w->slots) {
+        prs_words_free(w);
+        prs_err_set(err, PRS_E_NOMEM, "analyzer: out of memory");
+        return NULL;
+    }
+    w->lx = lx;
+    return w;
+}
+
+void prs_words_free(struct prs_words *w)
+{
+    if (!w)
+        return;
+    free(w->slots);
+    free(w);
+}
+
+/* FNV-1a */
+static uint32_t hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* Appends s[0..len) to the slot's buffer; false when it does not fit. */
+static bool put(struct slot *s, const char *a, size_t alen, const char *b,
+                size_t blen, uint16_t *off, uint8_t *len)
+{
+    if (alen + blen > PRS_TOKEN_MAX_BYTES || s->used + alen + blen + 1 >
+                                                 SLOT_BYTES)
+        return false;
+    *off = s->used;
+    *len = (uint8_t)(alen + blen);
+    memcpy(s->buf + s->used, a, alen);
+    memcpy(s->buf + s->used + alen, b, blen);
+    s->used += (uint16_t)(alen + blen);
+    s->buf[s->used++] = '\0';
+    return true;
+}
+
+/* Adds a variant whose text is a + b and whose stem is stem (or the text
+ * when stem is NULL). Drops it silently when the slot is full. */
+static void add(struct slot *s, int kind, const char *a, size_t alen,
+                const char *b, size_t blen, const char *stem, size_t slen)
+{
+    if (s->nvars == PRS_WORD_MAX_VARIANTS)
+        return;
+    struct slot_var *v = &s->v[s->nvars];
+    uint16_t used = s->used;
+    if (!put(s, a, alen, b, blen, &v->text_off, &v->text_len))
+        return;
+    if (!stem) {
+        v->stem_off = v->text_off;
+        v->stem_len = v->text_len;
+    } else if (!put(s, stem, slen, "", 0, &v->stem_off, &v->stem_len)) {
+        s->used = used;
+        return;
+    }
+    v->kind = (uint8_t)kind;
+    s->nvars++;
+}
+
+/* Adds the lemma a + b with its Snowball stem. */
+static void add_lemma(struct slot *s, struct prs_stem *stem, const char *a,
+                      size_t alen, const char *b, size_t blen)
+{
+    char lemma[PRS_TOKEN_MAX_BYTES + 1];
+    size_t sl = 0;
+    if (alen + blen > PRS_TOKEN_MAX_BYTES)
+        return;
+    memcpy(lemma, a, alen);
+    memcpy(lemma + alen, b, blen);
+    const char *st = prs_stem_word(stem, lemma, alen + blen, &sl);
+    if (st)
+        add(s, PRS_VAR_LEMMA, lemma, alen + blen, "", 0, st, sl);
+}
+
+static bool has_lemma(const struct slot *s, const char *l, size_t len)
+{
+    for (size_t i = 0; i < s->nvars; i++)
+        if (s->v[i].kind == PRS_VAR_LEMMA && s->v[i].text_len == len &&
+            memcmp(s->buf + s->v[i].text_off, l, len) == 0)
+            return true;
+    return false;
+}
+
+static void fill(struct prs_words *w, struct prs_stem *stem, struct slot *s,
+                 const char *text, size_t len)
+{
+    s->nvars = 0;
+    s->used = 0;
+    struct prs_lex_entry e[4];
+    size_t n = prs_lexicon_find(w->lx, text, len, e, 4);
+    for (size_t i = 0; i < n && i < 4; i++)
+        if (!e[i].compound_only && !has_lemma(s, e[i].lemma, e[i].lemma_len) &&
+            s->nvars < 2)
+            add_lemma(s, stem, e[i].lemma, e[i].lemma_len, "", 0);
+    size_t chars = 0;
+    for (size_t i = 0; i < len; i++)
+        chars += ((unsigned char)text[i] & 0xC0) != 0x80;
+    if (chars < MIN_SPLIT_CHARS)
+        return;
+    struct prs_compound_part p[PRS_COMPOUND_MAX_PARTS];
+    bool guessed = false;
+    size_t np = prs_compound_split(w->lx, text, len, true, w->scratch, p,
+                                   &guessed);
+    if (np == 0)
+        return;
+    const struct prs_compound_part *head = &p[np - 1];
+    /* A compound the lexicon does not list has the lemma of its head:
+     * "statsbidraget" -> stats + bidrag. */
+    if (!guessed && s->nvars == 0)
+        add_lemma(s, stem, text, (size_t)(head->surface - text), head->lemma,
+                  head->lemma_len);
+    for (size_t i = 0; i < np; i++) {
+        size_t sl = 0;
+        const char *st = prs_stem_word(stem, p[i].surface, p[i].surface_len,
+                                       &sl);
+        if (!st)
+            continue; /* out of memory: one variant fewer */
+        add(s, guessed ? PRS_VAR_COMPOUND_GUESS : PRS_VAR_COMPOUND_PART,
+            p[i].lemma, p[i].lemma_len, "", 0, st, sl);
+    }
+}
+
+size_t prs_words_variants(struct prs_words *w, struct prs_stem *stem,
+                          const char *text, size_t len,
+                          struct prs_variant *out)
+{
+    if (len == 0 || len > PRS_TOKEN_MAX_BYTES)
+        return 0;
+    struct slot *s = &w->slots[hash(text, len) & (CACHE_SLOTS - 1)];
+    if (s->word_len != len || memcmp(s->word, text, len) != 0) {
+        fill(w, stem, s, text, len);
+        memcpy(s->word, text, len);
+        s->word_len = (uint8_t)len;
+    }
+    for (size_t i = 0; i < s->nvars; i++)
+        out[i] = (struct prs_variant){
+            .text = s->buf + s->v[i].text_off,
+            .len = s->v[i].text_len,
+            .kind = s->v[i].kind,
+            .stem = s->buf + s->v[i].stem_off,
+            .stem_len = s->v[i].stem_len,
+        };
+    return s->nvars;
+}
