@@ -256,6 +256,9 @@ int prs_cmd_search(int argc, char **argv)
         return PRS_EXIT_FAILURE;
     req.query = query;
     req.correct = true;
+    /* Counting facets counts the matches exactly, as `prsearch serve` does:
+     * the total is then the same here and through --server. */
+    req.facets = true;
 
     struct prs_err err = {0};
     struct prs_remote_result remote = {0};

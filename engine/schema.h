@@ -5,13 +5,17 @@
  * lower-case so no separator is needed):
  *
  *   (none)  exact folded words of every field, with positions
- *   Z       Snowball stems of every field, "Z" + stem
+ *   Z       Snowball stems of every field, "Z" + stem; also the stem of a
+ *           word's lemma where it differs ("tullmötet" -> Ztullmöt, the
+ *           stem of tullmöte), without position
  *   S/XO/XC/XB  the same words per field: title, organisation, contact
  *               names, body (lead counts as body); stems as "Z" + prefix
  *   F       å/ä/ö-folded form of a word that has diacritics ("Fmalmo" for
  *           malmö), without positions, in every field: a query typed
  *           without Swedish letters matches it at a lower weight
  *   ZF      the folded stem ("ZFtingsrat" for tingsrätten)
+ *   P       lemma of a compound part, without positions ("Pkabla" and
+ *           "Pundervattens" for undervattenskablar): a part match
  *   Q       unique id term (hashed when the id is too long for a term)
  *   Y       year ("Y2026"), M month ("M202601"): boolean filters
  *   XK      type, folded ("XKpressmeddelande"): boolean filter
@@ -26,6 +30,7 @@
 #define PRS_PREFIX_STEM "Z"
 #define PRS_PREFIX_FOLDED "F"
 #define PRS_PREFIX_FOLDED_STEM "ZF"
+#define PRS_PREFIX_PART "P"
 #define PRS_PREFIX_TITLE "S"
 #define PRS_PREFIX_ORG "XO"
 #define PRS_PREFIX_CONTACT "XC"
@@ -54,7 +59,7 @@ enum prs_slot {
 
 /* Bump when analysis or layout changes: unchanged files are then
  * re-indexed instead of skipped. */
-#define PRS_SCHEMA_VERSION "2"
+#define PRS_SCHEMA_VERSION "3"
 
 /* Longest term Xapian stores is 245 bytes; keep well clear of it. */
 #define PRS_TERM_MAX 240

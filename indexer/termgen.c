@@ -55,12 +55,27 @@ static int on_token(const struct prs_token *tok, void *ctx)
      * so that they never merge with exact words ("för" is not "for"). */
     for (size_t i = 0; rc == 0 && i < tok->nvariants; i++) {
         const struct prs_variant *v = &tok->variants[i];
-        if (v->kind != PRS_VAR_FOLDED)
-            continue;
-        rc = add_prefixed(fc, PRS_PREFIX_FOLDED, "", v->text, v->len);
-        if (rc == 0)
-            rc = add_prefixed(fc, PRS_PREFIX_FOLDED_STEM, "", v->stem,
-                              v->stem_len);
+        switch (v->kind) {
+        case PRS_VAR_FOLDED:
+            rc = add_prefixed(fc, PRS_PREFIX_FOLDED, "", v->text, v->len);
+            if (rc == 0)
+                rc = add_prefixed(fc, PRS_PREFIX_FOLDED_STEM, "", v->stem,
+                                  v->stem_len);
+            break;
+        case PRS_VAR_LEMMA:
+            /* Only where the lemma's stem adds something: "tullmötet"
+             * (stem tullmötet) also gets Z+tullmöt, the stem of tullmöte. */
+            if (v->stem_len != tok->stem_len ||
+                memcmp(v->stem, tok->stem, v->stem_len) != 0)
+                rc = add_prefixed(fc, PRS_PREFIX_STEM, "", v->stem,
+                                  v->stem_len);
+            break;
+        case PRS_VAR_COMPOUND_PART:
+            rc = add_prefixed(fc, PRS_PREFIX_PART, "", v->text, v->len);
+            break;
+        default: /* guessed splits are for queries only */
+            break;
+        }
     }
     if (rc < 0) {
         fc->rc = rc;

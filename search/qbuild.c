@@ -9,16 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A variant copied out of the analyzer callback. */
+struct var {
+    int kind; /* enum prs_variant_kind */
+    char *text;
+    char *stem;
+};
+
 /* A token copied out of the analyzer callback. */
 struct tok {
     char *text;
     char *stem;
-    /* å/ä/ö-folded form and stem: the analyzer's PRS_VAR_FOLDED variant,
-     * or copies of text and stem when the word has nothing to fold */
-    char *folded;
-    char *folded_stem;
     int kind;
     unsigned flags;
+    struct var v[PRS_MAX_VARIANTS];
+    size_t nv;
 };
 
 struct toks {
@@ -26,14 +31,20 @@ struct toks {
     size_t n, cap;
 };
 
+static void tok_free(struct tok *k)
+{
+    free(k->text);
+    free(k->stem);
+    for (size_t i = 0; i < k->nv; i++) {
+        free(k->v[i].text);
+        free(k->v[i].stem);
+    }
+}
+
 static void toks_clear(struct toks *t)
 {
-    for (size_t i = 0; i < t->n; i++) {
-        free(t->v[i].text);
-        free(t->v[i].stem);
-        free(t->v[i].folded);
-        free(t->v[i].folded_stem);
-    }
+    for (size_t i = 0; i < t->n; i++)
+        tok_free(&t->v[i]);
     free(t->v);
     memset(t, 0, sizeof *t);
 }
@@ -50,26 +61,35 @@ static int collect(const struct prs_token *tk, void *ctx)
         t->cap = cap;
     }
     struct tok *k = &t->v[t->n];
-    const struct prs_variant *fv = NULL;
-    for (size_t i = 0; i < tk->nvariants; i++)
-        if (tk->variants[i].kind == PRS_VAR_FOLDED)
-            fv = &tk->variants[i];
+    memset(k, 0, sizeof *k);
     k->text = strndup(tk->text, tk->len);
     k->stem = strndup(tk->stem, tk->stem_len);
-    k->folded = fv ? strndup(fv->text, fv->len) : strndup(tk->text, tk->len);
-    k->folded_stem = fv ? strndup(fv->stem, fv->stem_len)
-                        : strndup(tk->stem, tk->stem_len);
     k->kind = tk->kind;
     k->flags = tk->flags;
-    if (!k->text || !k->stem || !k->folded || !k->folded_stem) {
-        free(k->text);
-        free(k->stem);
-        free(k->folded);
-        free(k->folded_stem);
+    bool ok = k->text && k->stem;
+    for (size_t i = 0; ok && i < tk->nvariants && i < PRS_MAX_VARIANTS; i++) {
+        const struct prs_variant *pv = &tk->variants[i];
+        struct var *v = &k->v[k->nv++];
+        v->kind = pv->kind;
+        v->text = strndup(pv->text, pv->len);
+        v->stem = strndup(pv->stem, pv->stem_len);
+        ok = v->text && v->stem;
+    }
+    if (!ok) {
+        tok_free(k);
         return PRS_E_NOMEM;
     }
     t->n++;
     return 0;
+}
+
+/* The first variant of t of this kind, or NULL. */
+static const struct var *find_var(const struct tok *t, int kind)
+{
+    for (size_t i = 0; i < t->nv; i++)
+        if (t->v[i].kind == kind)
+            return &t->v[i];
+    return NULL;
 }
 
 struct builder {
@@ -131,59 +151,165 @@ static struct prs_query *combine_owned(struct builder *b, int op,
     return q;
 }
 
-/* The å/ä/ö-forgiving side of a word: releases whose words fold to the
- * word's folded form ("malmo" reaches "malmö" through the F term, and
- * "tingsratt" "tingsrätten" through the ZF stem), scaled down so the very
- * form always ranks first. Words of a field query have no folded terms. */
-static struct prs_query *folded_query(struct builder *b, const struct tok *t)
+/* Alternatives of one word, collected before they are ORed. */
+struct alts {
+    struct prs_query *q[8];
+    size_t n;
+    bool failed;
+};
+
+/* Adds q to a, scaled by weight unless it is 1. NULL q is a failure
+ * when an error is set (out of memory), else nothing to add. */
+static void alts_add(struct builder *b, struct alts *a, struct prs_query *q,
+                     double weight)
 {
-    struct prs_query *parts[2] = {
-        term_query(b, PRS_PREFIX_FOLDED, "", t->folded), NULL};
-    if (parts[0])
-        parts[1] = term_query(b, PRS_PREFIX_FOLDED_STEM, "", t->folded_stem);
-    if (!parts[0] || !parts[1]) {
-        prs_query_free(parts[0]);
-        return NULL;
+    if (!q) {
+        a->failed |= b->err->code < 0;
+        return;
     }
-    struct prs_query *either = combine_owned(b, PRS_QOP_OR, parts, 2);
-    struct prs_query *scaled =
-        either ? prs_query_scale(either, PRS_FOLDED_WEIGHT, b->err) : NULL;
-    prs_query_free(either);
-    if (scaled && prs_marker_add_folded(b->marker, t->folded) < 0) {
-        prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
-        prs_query_free(scaled);
-        return NULL;
+    if (weight != 1.0) {
+        struct prs_query *scaled = prs_query_scale(q, weight, b->err);
+        prs_query_free(q);
+        if (!(q = scaled)) {
+            a->failed = true;
+            return;
+        }
     }
-    return scaled;
+    if (a->n == sizeof a->q / sizeof *a->q) {
+        prs_query_free(q);
+        return;
+    }
+    a->q[a->n++] = q;
 }
 
-/* One analysed word: its exact form ranks above its other inflections,
- * which match through the stem, and those above its å/ä/ö-folded forms. */
+/* ORs the alternatives, or frees them after a failure. */
+static struct prs_query *alts_or(struct builder *b, struct alts *a)
+{
+    if (a->failed) {
+        for (size_t i = 0; i < a->n; i++)
+            prs_query_free(a->q[i]);
+        return NULL;
+    }
+    return combine_owned(b, PRS_QOP_OR, a->q, a->n);
+}
+
+static void mark(struct builder *b, struct alts *a, int rc)
+{
+    if (rc < 0) {
+        prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+        a->failed = true;
+    }
+}
+
+/* One compound part written apart: the part's stem as written
+ * ("beredskaps" -> beredskap), or its lemma as a part of another
+ * compound ("planering" in "försörjningsplanering"). */
+static struct prs_query *apart_part(struct builder *b, const struct var *v)
+{
+    struct alts a = {0};
+    alts_add(b, &a, term_query(b, PRS_PREFIX_STEM, "", v->stem), 1.0);
+    alts_add(b, &a, term_query(b, PRS_PREFIX_PART, "", v->text), 1.0);
+    mark(b, &a, prs_marker_add_word(b->marker, NULL, v->stem));
+    mark(b, &a, prs_marker_add_variant(b->marker, PRS_VAR_LEMMA, v->text));
+    mark(b, &a, prs_marker_add_variant(b->marker, PRS_VAR_COMPOUND_PART,
+                                       v->text));
+    return alts_or(b, &a);
+}
+
+/* A compound written apart or in other compounds: every part of the
+ * word (PRS_VAR_COMPOUND_PART, else the guessed split) matches. */
+static struct prs_query *apart_query(struct builder *b, const struct tok *t)
+{
+    int kind = find_var(t, PRS_VAR_COMPOUND_PART) ? PRS_VAR_COMPOUND_PART
+                                                   : PRS_VAR_COMPOUND_GUESS;
+    struct prs_query *parts[PRS_MAX_VARIANTS];
+    size_t n = 0;
+    for (size_t i = 0; i < t->nv; i++) {
+        if (t->v[i].kind != kind)
+            continue;
+        if (!(parts[n] = apart_part(b, &t->v[i]))) {
+            for (size_t k = 0; k < n; k++)
+                prs_query_free(parts[k]);
+            return NULL;
+        }
+        n++;
+    }
+    if (n < 2) {
+        for (size_t k = 0; k < n; k++)
+            prs_query_free(parts[k]);
+        return NULL;
+    }
+    return combine_owned(b, PRS_QOP_AND, parts, n);
+}
+
+/* The lexicon's side of a word: the stems of its lemmas ("tullmötet"
+ * finds "tullmöte"), and the word as a part of compounds ("kablar" finds
+ * "undervattenskablar" through the P term of its lemma). */
+static void lexicon_alts(struct builder *b, const struct tok *t,
+                         struct alts *a)
+{
+    struct alts lemmas = {0}, parts = {0};
+    for (size_t i = 0; i < t->nv; i++) {
+        const struct var *v = &t->v[i];
+        if (v->kind != PRS_VAR_LEMMA)
+            continue;
+        if (strcmp(v->stem, t->stem) != 0)
+            alts_add(b, &lemmas, term_query(b, PRS_PREFIX_STEM, "", v->stem),
+                     1.0);
+        alts_add(b, &parts, term_query(b, PRS_PREFIX_PART, "", v->text), 1.0);
+        mark(b, &lemmas,
+             prs_marker_add_variant(b->marker, PRS_VAR_LEMMA, v->text));
+        mark(b, &parts, prs_marker_add_variant(
+                            b->marker, PRS_VAR_COMPOUND_PART, v->text));
+    }
+    if (lemmas.n == 0) { /* unknown to the lexicon: the word itself */
+        alts_add(b, &parts, term_query(b, PRS_PREFIX_PART, "", t->text), 1.0);
+        mark(b, &parts, prs_marker_add_variant(
+                            b->marker, PRS_VAR_COMPOUND_PART, t->text));
+    }
+    alts_add(b, a, alts_or(b, &lemmas), PRS_LEMMA_WEIGHT);
+    alts_add(b, a, alts_or(b, &parts), PRS_PART_WEIGHT);
+    alts_add(b, a, apart_query(b, t),
+             find_var(t, PRS_VAR_COMPOUND_PART) ? PRS_PART_WEIGHT
+                                                : PRS_GUESS_WEIGHT);
+}
+
+/* The å/ä/ö-forgiving side of a word: releases whose words fold to the
+ * word's folded form ("malmo" reaches "malmö" through the F term, and
+ * "tingsratt" "tingsrätten" through the ZF stem). A word with nothing to
+ * fold is its own folded form. */
+static struct prs_query *folded_query(struct builder *b, const struct tok *t)
+{
+    const struct var *fv = find_var(t, PRS_VAR_FOLDED);
+    const char *folded = fv ? fv->text : t->text;
+    struct alts a = {0};
+    alts_add(b, &a, term_query(b, PRS_PREFIX_FOLDED, "", folded), 1.0);
+    alts_add(b, &a,
+             term_query(b, PRS_PREFIX_FOLDED_STEM, "", fv ? fv->stem : t->stem),
+             1.0);
+    mark(b, &a, prs_marker_add_variant(b->marker, PRS_VAR_FOLDED, folded));
+    return alts_or(b, &a);
+}
+
+/* One analysed word. Its exact form ranks above its other inflections
+ * (stem, lemma), those above compounds that hold it or its parts written
+ * apart, and those above its å/ä/ö-folded forms (the weights in
+ * qbuild.h). A word in a field matches by its exact form and stem only. */
 static struct prs_query *token_query(struct builder *b, const struct tok *t,
                                      const char *prefix)
 {
-    struct prs_query *parts[3] = {term_query(b, prefix, "", t->text), NULL,
-                                  NULL};
-    if (!parts[0])
-        return NULL;
+    struct alts a = {0};
+    alts_add(b, &a, term_query(b, prefix, "", t->text), 1.0);
     if (t->kind == PRS_TOK_WORD) {
-        parts[1] = term_query(b, PRS_PREFIX_STEM, prefix, t->stem);
-        if (parts[1] && !*prefix)
-            parts[2] = folded_query(b, t);
-        if (!parts[1] || (!*prefix && !parts[2])) {
-            prs_query_free(parts[0]);
-            prs_query_free(parts[1]);
-            return NULL;
+        alts_add(b, &a, term_query(b, PRS_PREFIX_STEM, prefix, t->stem), 1.0);
+        if (!*prefix) {
+            lexicon_alts(b, t, &a);
+            alts_add(b, &a, folded_query(b, t), PRS_FOLDED_WEIGHT);
         }
     }
-    if (prs_marker_add_word(b->marker, t->text,
-                            t->kind == PRS_TOK_WORD ? t->stem : NULL) < 0) {
-        prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
-        for (size_t i = 0; i < 3; i++)
-            prs_query_free(parts[i]);
-        return NULL;
-    }
-    return combine_owned(b, PRS_QOP_OR, parts, 3);
+    mark(b, &a, prs_marker_add_word(b->marker, t->text,
+                                    t->kind == PRS_TOK_WORD ? t->stem : NULL));
+    return alts_or(b, &a);
 }
 
 /* Exact forms at adjacent positions. Positions are kept for unprefixed

@@ -5,10 +5,13 @@
  * through the same analyzer as the indexed text (stemming/), and gets the
  * terms and prefixes that engine/schema.h gives indexed words:
  *
- *   word            OR(exact, Z+stem, scaled OR(F+folded, ZF+folded stem)):
- *                   a release with the very form ranks above its
- *                   inflections, and those above å/ä/ö-folded matches
- *                   ("malmo" finds "Malmö", below a release with "malmo")
+ *   word            OR(exact, Z+stem, Z+lemma stem, P+lemma, AND of its
+ *                   compound parts, OR(F+folded, ZF+folded stem)), the
+ *                   later ones scaled down: a release with the very form
+ *                   ranks above its inflections, those above compounds
+ *                   holding the word ("kablar" finds "undervattenskablar")
+ *                   or the compound's parts written apart, and those above
+ *                   å/ä/ö-folded matches ("malmo" finds "Malmö")
  *   EST-effektiv    OR(joined "est-effektiv", PHRASE(est, effektiv))
  *   "a b c"         PHRASE of the exact forms
  *   title:word      the same with the field's prefix
@@ -36,7 +39,14 @@
  * when it is at least this long, with this share of a word's weight. */
 #define PRS_TYPING_MIN_BYTES 3
 #define PRS_TYPING_WEIGHT 0.5
-/* Share of a word's weight that an å/ä/ö-folded match gets. */
+/* Shares of a word's weight for its other matches: a lemma ("tullmöte"
+ * for "tullmötet"), the word as a compound part or the compound's parts
+ * written apart, an å/ä/ö-folded form. */
+#define PRS_LEMMA_WEIGHT 0.9
+#define PRS_PART_WEIGHT 0.6
+/* A split with an unknown first part ("ipcei" + "projekt") is a guess:
+ * below the typed-prefix matches of a word that may be unfinished. */
+#define PRS_GUESS_WEIGHT 0.3
 #define PRS_FOLDED_WEIGHT 0.5
 
 /* Plain word lists of at least this many words get a forgiving query;

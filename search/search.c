@@ -321,7 +321,9 @@ static int forgiving_tier(struct prs_db *db, struct prs_analyzer *an,
 
 /* When the query as typed finds fewer than PRS_SUGGEST_BELOW releases, a
  * spelling correction from the index's vocabulary (spell.c) is tried; it
- * replaces the query when it finds more. *suggestion gets the correction
+ * replaces the query when the query finds nothing and the correction
+ * does (a query that finds a few releases may be a rare word typed right,
+ * or a word still being typed: it keeps them and gets a "did you mean"). *suggestion gets the correction
  * either way (NULL if none). Returns 1 when the corrected query was
  * taken: then *built and *hits are the corrected ones. */
 static int try_correction(struct prs_db *db, struct prs_analyzer *an,
@@ -331,7 +333,7 @@ static int try_correction(struct prs_db *db, struct prs_analyzer *an,
                           char **suggestion, struct prs_err *err)
 {
     int rc = prs_spell_suggest(db, an, req->query, suggestion, err);
-    if (rc < 0 || !*suggestion || !req->correct)
+    if (rc < 0 || !*suggestion || !req->correct || prs_hits_total(*hits) > 0)
         return rc;
     struct prs_qbuild fixed = {0};
     struct prs_hits *fixed_hits = NULL;

@@ -59,9 +59,8 @@ struct prs_search_request {
     bool facets;
     /* Look for a "did you mean" when the query finds little. */
     bool suggest;
-    /* When the query finds fewer than PRS_SUGGEST_BELOW releases and a
-     * spelling correction finds more, search for the correction instead
-     * (result: corrected). */
+    /* When the query finds nothing and a spelling correction finds
+     * releases, search for the correction instead (result: corrected). */
     bool correct;
 };
 

@@ -13,7 +13,8 @@ struct entry {
     size_t len;
     bool is_stem;   /* text is a stem, compared with the token's stem */
     bool is_prefix; /* text is a prefix of the token's folded text */
-    bool is_folded; /* text is compared with the token's å/ä/ö-folded form */
+    int variant;    /* nonzero: compared with the token's variants of this
+                     * kind (enum prs_variant_kind), e.g. å/ä/ö-folded */
 };
 
 struct prs_marker {
@@ -39,13 +40,13 @@ void prs_marker_free(struct prs_marker *m)
 bool prs_marker_empty(const struct prs_marker *m) { return !m || m->n == 0; }
 
 static int add_entry(struct prs_marker *m, const char *text, bool is_stem,
-                     bool is_prefix, bool is_folded)
+                     bool is_prefix, int variant)
 {
     if (!text || !*text)
         return 0;
     for (size_t i = 0; i < m->n; i++)
         if (m->v[i].is_stem == is_stem && m->v[i].is_prefix == is_prefix &&
-            m->v[i].is_folded == is_folded && strcmp(m->v[i].text, text) == 0)
+            m->v[i].variant == variant && strcmp(m->v[i].text, text) == 0)
             return 0;
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 8;
@@ -61,7 +62,7 @@ static int add_entry(struct prs_marker *m, const char *text, bool is_stem,
     e->len = strlen(text);
     e->is_stem = is_stem;
     e->is_prefix = is_prefix;
-    e->is_folded = is_folded;
+    e->variant = variant;
     m->n++;
     return 0;
 }
@@ -69,26 +70,26 @@ static int add_entry(struct prs_marker *m, const char *text, bool is_stem,
 int prs_marker_add_word(struct prs_marker *m, const char *word,
                         const char *stem)
 {
-    int rc = add_entry(m, word, false, false, false);
-    return rc ? rc : add_entry(m, stem, true, false, false);
+    int rc = add_entry(m, word, false, false, 0);
+    return rc ? rc : add_entry(m, stem, true, false, 0);
 }
 
 int prs_marker_add_prefix(struct prs_marker *m, const char *prefix)
 {
-    return add_entry(m, prefix, false, true, false);
+    return add_entry(m, prefix, false, true, 0);
 }
 
-int prs_marker_add_folded(struct prs_marker *m, const char *folded)
+int prs_marker_add_variant(struct prs_marker *m, int kind, const char *text)
 {
-    return add_entry(m, folded, false, false, true);
+    return add_entry(m, text, false, false, kind);
 }
 
-/* True if tok has the å/ä/ö-folded form e. */
-static bool folded_matches(const struct entry *e, const struct prs_token *tok)
+/* True if tok has a variant of e's kind whose text is e's. */
+static bool variant_matches(const struct entry *e, const struct prs_token *tok)
 {
     for (size_t i = 0; i < tok->nvariants; i++) {
         const struct prs_variant *v = &tok->variants[i];
-        if (v->kind == PRS_VAR_FOLDED && v->len == e->len &&
+        if (v->kind == e->variant && v->len == e->len &&
             memcmp(v->text, e->text, e->len) == 0)
             return true;
     }
@@ -100,8 +101,8 @@ static int match(const struct prs_marker *m, const struct prs_token *tok)
 {
     for (size_t i = 0; i < m->n; i++) {
         const struct entry *e = &m->v[i];
-        if (e->is_folded) {
-            if (folded_matches(e, tok))
+        if (e->variant) {
+            if (variant_matches(e, tok))
                 return (int)i;
         } else if (e->is_prefix) {
             if (tok->len >= e->len && memcmp(tok->text, e->text, e->len) == 0)

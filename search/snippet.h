@@ -25,9 +25,10 @@ void prs_marker_free(struct prs_marker *m); /* NULL ok */
  * (either may be NULL). */
 int prs_marker_add_word(struct prs_marker *m, const char *word,
                         const char *stem);
-/* Marks tokens whose å/ä/ö-folded form (PRS_VAR_FOLDED) is folded:
- * "malmo" marks "Malmö". */
-int prs_marker_add_folded(struct prs_marker *m, const char *folded);
+/* Marks tokens that have a variant of this kind (enum prs_variant_kind)
+ * with this text: (PRS_VAR_FOLDED, "malmo") marks "Malmö",
+ * (PRS_VAR_COMPOUND_PART, "kabla") marks "undervattenskablar". */
+int prs_marker_add_variant(struct prs_marker *m, int kind, const char *text);
 /* Marks tokens whose folded text starts with prefix. */
 int prs_marker_add_prefix(struct prs_marker *m, const char *prefix);
 /* True if the marker has nothing to mark. */
