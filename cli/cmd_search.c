@@ -30,6 +30,9 @@ static const char search_help[] =
     "                           body: and contact:, and with (...) or \"...\"\n"
     "  handläggn*               words starting with handläggn\n"
     "  (a OR b) c               grouping\n"
+    "  kkv                      also Konkurrensverket: abbreviations the index\n"
+    "                           learned, and the synonyms file\n"
+    "                           ($PRSEARCH_SYNONYMS, else config/synonyms.txt)\n"
     "\n"
     "options:\n"
     "  --db DIR         the index folder (default $PRSEARCH_DB or ./" PRS_DEFAULT_DB ")\n"
@@ -259,6 +262,7 @@ int prs_cmd_search(int argc, char **argv)
     /* Counting facets counts the matches exactly, as `prsearch serve` does:
      * the total is then the same here and through --server. */
     req.facets = true;
+    req.recency_weight = PRS_RECENCY_WEIGHT;
 
     struct prs_err err = {0};
     struct prs_remote_result remote = {0};
@@ -266,6 +270,7 @@ int prs_cmd_search(int argc, char **argv)
     struct prs_search_result *r = server ? &remote.r : &result;
     struct prs_analyzer *an = NULL;
     struct prs_db *db = NULL;
+    struct prs_synonyms *syn = NULL;
     int status = PRS_EXIT_OK;
     if (server) {
         status = search_remote(server, &req, &remote);
@@ -277,6 +282,17 @@ int prs_cmd_search(int argc, char **argv)
             status = prs_cli_fail(&err);
             goto out;
         }
+        /* $PRSEARCH_SYNONYMS or the bundled file, and what the index
+         * learned; a bad file is a configuration error. */
+        if (!(syn = prs_synonyms_load(db, an, NULL, &err))) {
+            if (err.code == PRS_E_NOMEM || err.code == PRS_E_ENGINE)
+                status = prs_cli_fail(&err);
+            else
+                status = (fprintf(stderr, "prsearch: %s\n", err.msg),
+                          PRS_EXIT_USAGE);
+            goto out;
+        }
+        req.synonyms = syn;
         int rc = prs_search(db, an, &req, &result, &err);
         if (rc == PRS_E_BADARG) {
             status = prs_cli_usage_error("search", "%s", err.msg);
@@ -298,6 +314,7 @@ int prs_cmd_search(int argc, char **argv)
 out:
     prs_remote_result_free(&remote);
     prs_search_result_free(&result);
+    prs_synonyms_free(syn);
     prs_analyzer_free(an);
     prs_db_close(db);
     free(query);

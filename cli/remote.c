@@ -485,7 +485,9 @@ int prs_remote_search(const char *url, const struct prs_search_request *req,
         if (page == first) {
             out->r.total = (uint64_t)json_integer_value(total);
             const char *w = json_string_value(json_object_get(root, "warning"));
-            if (w && !(out->r.warning = strdup(w))) {
+            const char *c = json_string_value(json_object_get(root, "corrected"));
+            if ((w && !(out->r.warning = strdup(w))) ||
+                (c && !(out->r.corrected = strdup(c)))) {
                 rc = fail(err, PRS_E_NOMEM, "out of memory");
                 break;
             }

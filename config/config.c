@@ -39,7 +39,10 @@ static const struct key keys[] = {
     {"request_timeout", INT(request_timeout, 1, 3600)},
     {"shutdown_timeout", INT(shutdown_timeout, 0, 3600)},
     {"static_dir", STR(static_dir)},
+    {"synonyms", STR(synonyms)},
     {"cache_max_age", INT(cache_max_age, 0, 86400 * 365)},
+    {"recency_weight", INT(recency_weight, 0, 1000)},
+    {"recency_half_life_days", INT(recency_half_life_days, 1, 36500)},
 };
 
 int prs_config_init(struct prs_config *c)
@@ -53,6 +56,8 @@ int prs_config_init(struct prs_config *c)
     c->request_timeout = 30;
     c->shutdown_timeout = 10;
     c->cache_max_age = 10;
+    c->recency_weight = 30;
+    c->recency_half_life_days = 365;
     return c->listen ? 0 : PRS_E_NOMEM;
 }
 
@@ -74,6 +79,7 @@ void prs_config_free(struct prs_config *c)
     free(c->access_log);
     free(c->token_file);
     free(c->static_dir);
+    free(c->synonyms);
     free_origins(c);
     memset(c, 0, sizeof *c);
 }

@@ -30,7 +30,12 @@ struct prs_config {
     long long request_timeout;  /* seconds */
     long long shutdown_timeout; /* seconds to finish requests on SIGTERM */
     char *static_dir;      /* NULL: the compiled-in server/static */
+    char *synonyms;        /* synonyms file; NULL: search/synonyms.h's default */
     long long cache_max_age;    /* seconds, Cache-Control on API GETs */
+    /* Recency tie-breaker: the weight a release dated today gains, in
+     * hundredths (0: off), and the age in days at which it is halved. */
+    long long recency_weight;
+    long long recency_half_life_days;
 };
 
 /* Fills c with the defaults (every string NULL except listen). Free with

@@ -868,6 +868,83 @@ try {
     return nullptr;
 }
 
+// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+static long days_from_civil(long y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const long era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<long>(doe) - 719468;
+}
+
+// Days since the epoch of a PRS_SLOT_DATE value "YYYYMMDD..." (unknown
+// month or day "00" count as the first); -1 if it is not a date.
+static long date_value_days(const std::string &v)
+{
+    if (v.size() < 8)
+        return -1;
+    for (size_t i = 0; i < 8; i++)
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+    long y = std::stol(v.substr(0, 4));
+    unsigned m = static_cast<unsigned>(std::stoul(v.substr(4, 2)));
+    unsigned d = static_cast<unsigned>(std::stoul(v.substr(6, 2)));
+    if (m > 12 || d > 31)
+        return -1;
+    return days_from_civil(y, m ? m : 1, d ? d : 1);
+}
+
+// Every dated release, weighted max_weight * 2^(-age / half_life): the
+// recency tie-breaker of prs_query_recency(). Age counts from the newest
+// release in the index, not from the clock, so an archive ranks the same
+// next year as today.
+class RecencySource : public Xapian::ValuePostingSource {
+    double max_weight_, half_life_;
+    long newest_ = 0;
+
+  public:
+    RecencySource(double max_weight, double half_life)
+        : Xapian::ValuePostingSource(PRS_SLOT_DATE), max_weight_(max_weight),
+          half_life_(half_life)
+    {
+    }
+    void init(const Xapian::Database &database) override
+    {
+        Xapian::ValuePostingSource::init(database);
+        newest_ = date_value_days(database.get_value_upper_bound(PRS_SLOT_DATE));
+        set_maxweight(max_weight_);
+    }
+    double get_weight() const override
+    {
+        long days = date_value_days(get_value());
+        if (days < 0)
+            return 0;
+        double age = days < newest_ ? static_cast<double>(newest_ - days) : 0;
+        return max_weight_ * std::exp2(-age / half_life_);
+    }
+    RecencySource *clone() const override
+    {
+        return new RecencySource(max_weight_, half_life_);
+    }
+    std::string name() const override { return "prs_recency"; }
+};
+
+extern "C" struct prs_query *prs_query_recency(double max_weight,
+                                               double half_life_days,
+                                               struct prs_err *err)
+try {
+    require(std::isfinite(max_weight) && max_weight > 0 &&
+                std::isfinite(half_life_days) && half_life_days > 0,
+            "recency weight and half-life must be > 0");
+    auto *src = new RecencySource(max_weight, half_life_days);
+    return new_query(Xapian::Query(src->release()));
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "recency query"));
+    return nullptr;
+}
+
 extern "C" char *prs_query_describe(const struct prs_query *q)
 try {
     if (!q)

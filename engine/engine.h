@@ -155,6 +155,12 @@ struct prs_query *prs_query_scale(const struct prs_query *q, double factor,
                                   struct prs_err *err);
 /* Human-readable form (Xapian's description), malloc'ed; NULL on failure. */
 char *prs_query_describe(const struct prs_query *q);
+/* Matches every dated release with weight max_weight * 2^(-age /
+ * half_life_days), age in days before the newest release: combined with
+ * PRS_QOP_AND_MAYBE it lets the newer of two equally relevant releases
+ * rank first without changing what matches. */
+struct prs_query *prs_query_recency(double max_weight, double half_life_days,
+                                    struct prs_err *err);
 void prs_query_free(struct prs_query *q); /* NULL ok */
 
 /* ---- Searching ------------------------------------------------------ */

@@ -13,7 +13,8 @@
  *   F       å/ä/ö-folded form of a word that has diacritics ("Fmalmo" for
  *           malmö), without positions, in every field: a query typed
  *           without Swedish letters matches it at a lower weight
- *   ZF      the folded stem ("ZFtingsrat" for tingsrätten)
+ *   ZF      the folded stem ("ZFtingsrat" for tingsrätten); F is left out
+ *           where it would repeat ZF's text ("ZFmalmo" alone for malmö)
  *   P       lemma of a compound part, without positions ("Pkabla" and
  *           "Pundervattens" for undervattenskablar): a part match
  *   Q       unique id term (hashed when the id is too long for a term)
@@ -21,6 +22,10 @@
  *   XK      type, folded ("XKpressmeddelande"): boolean filter
  *   XF      organisation as a whole, folded ("XFnorrköpings kommun")
  *   XSRC    source file key (hex hash of its absolute path): for --prune
+ *   XA      abbreviations the release introduces (indexer/abbrev.h):
+ *           "XAivo" for every "(IVO)" in it, "XAivo inspektionen för vård
+ *           och omsorg" for the full name spelled before it; boolean, read
+ *           back by search/synonyms.c through their term frequencies
  */
 #ifndef PRS_SCHEMA_H
 #define PRS_SCHEMA_H
@@ -41,6 +46,7 @@
 #define PRS_PREFIX_TYPE "XK"
 #define PRS_PREFIX_ORGNAME "XF"
 #define PRS_PREFIX_SOURCE "XSRC"
+#define PRS_PREFIX_ABBREV "XA"
 
 /* Value slots. */
 enum prs_slot {
@@ -59,7 +65,7 @@ enum prs_slot {
 
 /* Bump when analysis or layout changes: unchanged files are then
  * re-indexed instead of skipped. */
-#define PRS_SCHEMA_VERSION "3"
+#define PRS_SCHEMA_VERSION "4"
 
 /* Longest term Xapian stores is 245 bytes; keep well clear of it. */
 #define PRS_TERM_MAX 240

@@ -1,5 +1,6 @@
 #include "termgen.h"
 
+#include "abbrev.h"
 #include "schema.h"
 #include "strutil.h"
 
@@ -57,7 +58,11 @@ static int on_token(const struct prs_token *tok, void *ctx)
         const struct prs_variant *v = &tok->variants[i];
         switch (v->kind) {
         case PRS_VAR_FOLDED:
-            rc = add_prefixed(fc, PRS_PREFIX_FOLDED, "", v->text, v->len);
+            /* The query asks for both; where they are the same string
+             * ("malmo" of malmö) the ZF term alone finds the word. */
+            if (v->len != v->stem_len ||
+                memcmp(v->text, v->stem, v->len) != 0)
+                rc = add_prefixed(fc, PRS_PREFIX_FOLDED, "", v->text, v->len);
             if (rc == 0)
                 rc = add_prefixed(fc, PRS_PREFIX_FOLDED_STEM, "", v->stem,
                                   v->stem_len);
@@ -209,6 +214,8 @@ int prs_termgen_doc(struct prs_analyzer *an, const struct prs_doc *doc,
         snprintf(term, sizeof term, "%s%s", PRS_PREFIX_SOURCE, source_key);
         rc = prs_xdoc_add_boolean(xd, term, strlen(term), err);
     }
+    if (rc == 0)
+        rc = prs_abbrev_add_terms(an, doc, xd, err);
     if (rc < 0)
         return rc;
     size_t len = 0;

@@ -3,6 +3,7 @@
 #include "qparse.h"
 #include "schema.h"
 #include "strutil.h"
+#include "synonyms.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -100,6 +101,8 @@ struct builder {
     /* Byte offset of the word the query ends with, or SIZE_MAX: that word
      * may still be being typed, so it also matches as a prefix. */
     size_t typing_at;
+    const struct prs_synonyms *syn; /* NULL: none */
+    bool grouped; /* a run of words was grouped with its synonyms */
 };
 
 static const char *field_prefix(int field)
@@ -471,10 +474,247 @@ out:
     return q;
 }
 
+/* True if n is one plain word that is a stop word ("och", "i", "med"). */
+static bool stop_word_node(struct builder *b, const struct prs_qnode *n)
+{
+    if (n->kind != PRS_QN_WORD || n->field != PRS_QF_ANY)
+        return false;
+    struct toks t = {0};
+    bool stop = analyse(b, n->words, n->nwords, &t) == 0 && t.n == 1 &&
+                (t.v[0].flags & PRS_TOKF_STOP);
+    toks_clear(&t);
+    return stop;
+}
+
+/* An AND of words: stop words are optional (they add weight where they
+ * match, "handel med haj" needs no "med"), unless every word is one.
+ * Phrases keep them: "inte har råd" stays exact. */
+static struct prs_query *and_query(struct builder *b, const struct prs_qnode *n,
+                                   struct prs_query **subs)
+{
+    size_t nreq = 0, nopt = 0;
+    struct prs_query **req = calloc(n->nchildren, sizeof *req);
+    struct prs_query **opt = calloc(n->nchildren + 1, sizeof *opt);
+    struct prs_query *q = NULL;
+    if (!req || !opt) {
+        prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+        for (size_t i = 0; i < n->nchildren; i++)
+            prs_query_free(subs[i]);
+        goto out;
+    }
+    for (size_t i = 0; i < n->nchildren; i++) {
+        if (!subs[i])
+            continue;
+        if (stop_word_node(b, n->children[i]))
+            opt[1 + nopt++] = subs[i];
+        else
+            req[nreq++] = subs[i];
+    }
+    if (nreq == 0 || nopt == 0) {
+        q = combine_owned(b, PRS_QOP_AND, subs, n->nchildren);
+        goto out;
+    }
+    opt[0] = combine_owned(b, PRS_QOP_AND, req, nreq);
+    if (!opt[0]) {
+        for (size_t i = 1; i <= nopt; i++)
+            prs_query_free(opt[i]);
+        goto out;
+    }
+    q = combine_owned(b, PRS_QOP_AND_MAYBE, opt, nopt + 1);
+out:
+    free(req);
+    free(opt);
+    return q;
+}
+
+/* ---- synonyms and abbreviations (synonyms.h) --------------------------- */
+
+static struct prs_query *build(struct builder *b, const struct prs_qnode *n);
+
+static struct prs_syn_word syn_word(const struct tok *t)
+{
+    return (struct prs_syn_word){.text = t->text,
+                                 .stem = t->stem,
+                                 .stop = (t->flags & PRS_TOKF_STOP) != 0,
+                                 .number = t->kind != PRS_TOK_WORD};
+}
+
+/* True if n is a word in no field that is one token, analysed into t. */
+static bool plain_token(struct builder *b, const struct prs_qnode *n,
+                        struct toks *t)
+{
+    return n->kind == PRS_QN_WORD && n->field == PRS_QF_ANY &&
+           analyse(b, n->words, n->nwords, t) == 0 && t->n == 1;
+}
+
+/* Words of a synonym: a word by its stem (any inflection: "kkv:s",
+ * "konkurrensverkets"), several as a phrase of exact forms. */
+static struct prs_query *syn_phrase_query(struct builder *b,
+                                          const struct prs_syn_word *w,
+                                          size_t n)
+{
+    if (n == 1)
+        return w->number ? term_query(b, "", "", w->text)
+                         : term_query(b, PRS_PREFIX_STEM, "", w->stem);
+    const char *terms[PRS_SYN_MAX_WORDS];
+    for (size_t i = 0; i < n && i < PRS_SYN_MAX_WORDS; i++)
+        terms[i] = w[i].text;
+    return prs_query_phrase(terms, n < PRS_SYN_MAX_WORDS ? n
+                                                         : PRS_SYN_MAX_WORDS,
+                            0, b->err);
+}
+
+/* q OR PRS_SYNONYM_WEIGHT x SYNONYM(the typed words w[0..n), alts): the
+ * synonyms score as if they were the typed words (so a rare abbreviation
+ * does not outweigh its common full name), and below the words themselves.
+ * Takes q. */
+static struct prs_query *or_synonyms(struct builder *b, struct prs_query *q,
+                                     const struct prs_syn_word *w, size_t n,
+                                     const struct prs_syn_phrase *const *alts,
+                                     size_t nalts)
+{
+    struct prs_query *syn[1 + PRS_SYN_MAX_ALTS];
+    size_t k = 0;
+    bool ok = (syn[k++] = syn_phrase_query(b, w, n)) != NULL;
+    for (size_t i = 0; ok && i < nalts && i < PRS_SYN_MAX_ALTS; i++) {
+        const struct prs_syn_phrase *a = alts[i];
+        ok = (syn[k++] = syn_phrase_query(b, a->words, a->n)) != NULL;
+        for (size_t j = 0; ok && j < a->n; j++)
+            if (!a->words[j].stop &&
+                prs_marker_add_word(b->marker, a->words[j].text,
+                                    a->words[j].number ? NULL
+                                                       : a->words[j].stem) < 0) {
+                prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+                ok = false;
+            }
+    }
+    struct prs_query *all = NULL, *scaled = NULL;
+    if (ok)
+        all = combine_owned(b, PRS_QOP_SYNONYM, syn, k);
+    else
+        for (size_t i = 0; i < k; i++)
+            prs_query_free(syn[i]);
+    if (all)
+        scaled = prs_query_scale(all, PRS_SYNONYM_WEIGHT, b->err);
+    prs_query_free(all);
+    if (!scaled) {
+        prs_query_free(q);
+        return NULL;
+    }
+    struct prs_query *pair[2] = {q, scaled};
+    return combine_owned(b, PRS_QOP_OR, pair, 2);
+}
+
+/* A plain word that is a phrase of the synonyms ("kkv") also matches the
+ * other phrases of its groups ("konkurrensverket"). Takes q. */
+static struct prs_query *word_synonyms(struct builder *b,
+                                       const struct prs_qnode *n,
+                                       struct prs_query *q)
+{
+    struct toks t = {0};
+    if (q && b->syn && plain_token(b, n, &t)) {
+        struct prs_syn_word w = syn_word(&t.v[0]);
+        const struct prs_syn_phrase *alts[PRS_SYN_MAX_ALTS];
+        size_t nalts = 0;
+        if (prs_synonyms_lookup(b->syn, &w, 1, alts, PRS_SYN_MAX_ALTS,
+                                &nalts) == 1 &&
+            nalts > 0)
+            q = or_synonyms(b, q, &w, 1, alts, nalts);
+    }
+    if (q && b->err->code < 0) { /* analysing ran out of memory */
+        prs_query_free(q);
+        q = NULL;
+    }
+    toks_clear(&t);
+    return q;
+}
+
+/* The words of a run, their stop words optional as and_query() has them. */
+static struct prs_query *run_query(struct builder *b,
+                                   const struct prs_syn_word *w,
+                                   struct prs_query **subs, size_t n)
+{
+    struct prs_query *req[PRS_SYN_MAX_WORDS], *opt[PRS_SYN_MAX_WORDS + 1];
+    size_t nreq = 0, nopt = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i].stop)
+            opt[1 + nopt++] = subs[i];
+        else
+            req[nreq++] = subs[i];
+        subs[i] = NULL;
+    }
+    opt[0] = combine_owned(b, PRS_QOP_AND, req, nreq);
+    if (!opt[0]) {
+        for (size_t i = 1; i <= nopt; i++)
+            prs_query_free(opt[i]);
+        return NULL;
+    }
+    return combine_owned(b, PRS_QOP_AND_MAYBE, opt, nopt + 1);
+}
+
+/* In an AND, a run of plain words that is a phrase of the synonyms
+ * ("statens institutionsstyrelse" of "statens institutionsstyrelse
+ * styrningen") becomes one alternative: OR(the words, their synonyms),
+ * put in subs[i] with subs[i + 1 ..] of the run NULL. A run starts with a
+ * word that is no stop word, so and_query() keeps it required. Returns 0
+ * or a negative code (then the caller frees what is left in subs). */
+static int group_synonym_runs(struct builder *b, const struct prs_qnode *n,
+                              struct prs_query **subs)
+{
+    size_t nc = n->nchildren;
+    if (!b->syn || nc < 2)
+        return 0;
+    struct toks *t = calloc(nc, sizeof *t);
+    struct prs_syn_word *w = calloc(nc, sizeof *w);
+    bool *plain = calloc(nc, sizeof *plain);
+    int rc = 0;
+    if (!t || !w || !plain) {
+        rc = prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        plain[i] = subs[i] && plain_token(b, n->children[i], &t[i]);
+        if (b->err->code < 0) {
+            rc = b->err->code;
+            goto out;
+        }
+        if (plain[i])
+            w[i] = syn_word(&t[i].v[0]);
+    }
+    for (size_t i = 0; i < nc;) {
+        size_t m = 0, k = 0, nalts = 0;
+        const struct prs_syn_phrase *alts[PRS_SYN_MAX_ALTS];
+        while (i + m < nc && m < PRS_SYN_MAX_WORDS && plain[i + m])
+            m++;
+        if (m >= 2 && !w[i].stop)
+            k = prs_synonyms_lookup(b->syn, &w[i], m, alts, PRS_SYN_MAX_ALTS,
+                                    &nalts);
+        if (k < 2 || nalts == 0) {
+            i++;
+            continue;
+        }
+        struct prs_query *words = run_query(b, &w[i], &subs[i], k);
+        if (!words || !(subs[i] = or_synonyms(b, words, &w[i], k, alts,
+                                              nalts))) {
+            rc = b->err->code < 0 ? b->err->code : PRS_E_INTERNAL;
+            goto out;
+        }
+        b->grouped = true;
+        i += k;
+    }
+out:
+    for (size_t i = 0; t && i < nc; i++)
+        toks_clear(&t[i]);
+    free(t);
+    free(w);
+    free(plain);
+    return rc;
+}
+
 static struct prs_query *build(struct builder *b, const struct prs_qnode *n)
 {
     switch (n->kind) {
-    case PRS_QN_WORD: return word_node(b, n);
+    case PRS_QN_WORD: return word_synonyms(b, n, word_node(b, n));
     case PRS_QN_PREFIX: return prefix_node(b, n);
     case PRS_QN_PHRASE: {
         struct toks t = {0};
@@ -501,16 +741,22 @@ static struct prs_query *build(struct builder *b, const struct prs_qnode *n)
                 return NULL;
             }
         }
+        if (n->kind == PRS_QN_AND && group_synonym_runs(b, n, subs) < 0) {
+            for (size_t i = 0; i < n->nchildren; i++)
+                prs_query_free(subs[i]);
+            free(subs);
+            return NULL;
+        }
         struct prs_query *q;
         if (n->kind == PRS_QN_AND_NOT && !subs[0]) {
             /* The positive side had no searchable word. */
             for (size_t i = 0; i < n->nchildren; i++)
                 prs_query_free(subs[i]);
             q = NULL;
+        } else if (n->kind == PRS_QN_AND) {
+            q = and_query(b, n, subs);
         } else {
-            int op = n->kind == PRS_QN_AND  ? PRS_QOP_AND
-                     : n->kind == PRS_QN_OR ? PRS_QOP_OR
-                                            : PRS_QOP_AND_NOT;
+            int op = n->kind == PRS_QN_OR ? PRS_QOP_OR : PRS_QOP_AND_NOT;
             q = combine_owned(b, op, subs, n->nchildren);
         }
         free(subs);
@@ -559,6 +805,8 @@ static struct prs_query *relaxed_query(struct builder *b,
         goto out;
     }
     for (size_t i = 0; i < n->nchildren; i++) {
+        if (stop_word_node(b, n->children[i]))
+            continue; /* optional anyway: they do not count */
         struct prs_query *w = build(b, n->children[i]);
         if (!w && b->err->code < 0)
             goto out;
@@ -605,8 +853,9 @@ static char *join_warnings(const struct prs_qparse_info *info)
     return prs_buf_steal(&w);
 }
 
-int prs_qbuild(struct prs_analyzer *an, const char *q, size_t len,
-               struct prs_qbuild *out, struct prs_err *err)
+int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
+               const char *q, size_t len, struct prs_qbuild *out,
+               struct prs_err *err)
 {
     struct prs_qparse_info info;
     struct prs_qnode *tree = NULL;
@@ -619,7 +868,7 @@ int prs_qbuild(struct prs_analyzer *an, const char *q, size_t len,
     if (rc < 0)
         return rc;
     out->warning = join_warnings(&info);
-    struct builder b = {.an = an, .err = err};
+    struct builder b = {.an = an, .err = err, .syn = syn};
     /* A query that ends in white space has its last word complete. */
     b.typing_at = len && (unsigned char)q[len - 1] > ' '
                       ? last_word_start(tree, len)
@@ -638,6 +887,15 @@ int prs_qbuild(struct prs_analyzer *an, const char *q, size_t len,
         out->relaxed = relaxed_query(&b, tree);
         if (!out->relaxed && err->code < 0)
             rc = err->code;
+        /* The relaxed query counts words, not runs grouped with their
+         * synonyms: keep it a superset of the query (search.h). */
+        if (out->relaxed && b.grouped) {
+            struct prs_query *both[2] = {out->relaxed, out->query};
+            out->relaxed = prs_query_combine(PRS_QOP_OR, both, 2, err);
+            prs_query_free(both[0]);
+            if (!out->relaxed)
+                rc = err->code;
+        }
     }
 out:
     prs_buf_free(&b.term);

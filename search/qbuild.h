@@ -18,6 +18,13 @@
  *   prefix*         the exact terms starting with prefix (bounded)
  *   last word       also as a prefix, weighted below the word: the query
  *                   may have been sent while the word was being typed
+ *   kkv             a word or run of plain words that is a phrase of the
+ *                   synonyms (search/synonyms.h) also matches the other
+ *                   phrases of its group: OR(the words, 0.8 x SYNONYM(the
+ *                   words, "konkurrensverket")), so "kkv" finds releases
+ *                   that only write Konkurrensverket, ranked below those
+ *                   with "KKV", and "statens institutionsstyrelse" finds
+ *                   "SiS"
  *
  * A plain list of 3+ words (no operators, phrases, prefixes or fields) also
  * gets a forgiving query, the releases matching all words but one, which
@@ -32,6 +39,7 @@
 #include "engine.h"
 #include "err.h"
 #include "snippet.h"
+#include "synonyms.h"
 
 /* Most terms a prefix query expands to (the most frequent are kept). */
 #define PRS_PREFIX_MAX_TERMS 100
@@ -64,11 +72,13 @@ struct prs_qbuild {
     char *warning;             /* a query problem worked around, or NULL */
 };
 
-/* Parses and compiles q. A syntax error is PRS_E_PARSE with the message of
- * the parser; a query that has no searchable word (only stop characters)
- * is PRS_E_PARSE too. Clear out with prs_qbuild_clear() in every case. */
-int prs_qbuild(struct prs_analyzer *an, const char *q, size_t len,
-               struct prs_qbuild *out, struct prs_err *err);
+/* Parses and compiles q, with the synonyms of syn (borrowed; NULL: none).
+ * A syntax error is PRS_E_PARSE with the message of the parser; a query
+ * that has no searchable word (only stop characters) is PRS_E_PARSE too.
+ * Clear out with prs_qbuild_clear() in every case. */
+int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
+               const char *q, size_t len, struct prs_qbuild *out,
+               struct prs_err *err);
 void prs_qbuild_clear(struct prs_qbuild *b);
 
 #endif

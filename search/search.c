@@ -264,12 +264,44 @@ static int count_facets(struct prs_db *db, const struct prs_query *q,
     return rc;
 }
 
-/* Compiles query (blank: every release) into *built. */
-static int compile(struct prs_analyzer *an, const char *query,
-                   struct prs_qbuild *built, struct prs_err *err)
+/* q AND_MAYBE recency (see prs_search_request.recency_weight); q is
+ * replaced, or kept on failure. */
+static int add_recency(const struct prs_search_request *req,
+                       struct prs_query **q, struct prs_err *err)
 {
-    if (!blank(query))
-        return prs_qbuild(an, query, strlen(query), built, err);
+    if (!*q || req->recency_weight <= 0 || req->sort != PRS_SORT_RELEVANCE)
+        return 0;
+    double half_life = req->recency_half_life_days > 0
+                           ? req->recency_half_life_days
+                           : PRS_RECENCY_HALF_LIFE_DAYS;
+    struct prs_query *pair[2] = {
+        *q, prs_query_recency(req->recency_weight, half_life, err)};
+    if (!pair[1])
+        return err->code;
+    struct prs_query *both = prs_query_combine(PRS_QOP_AND_MAYBE, pair, 2, err);
+    prs_query_free(pair[1]);
+    if (!both)
+        return err->code;
+    prs_query_free(*q);
+    *q = both;
+    return 0;
+}
+
+/* Compiles query (blank: every release) into *built, with the recency
+ * tie-breaker that req asks for. */
+static int compile(struct prs_analyzer *an, const struct prs_search_request *req,
+                   const char *query, struct prs_qbuild *built,
+                   struct prs_err *err)
+{
+    if (!blank(query)) {
+        int rc = prs_qbuild(an, req->synonyms, query, strlen(query), built,
+                            err);
+        if (rc == 0)
+            rc = add_recency(req, &built->query, err);
+        if (rc == 0)
+            rc = add_recency(req, &built->relaxed, err);
+        return rc;
+    }
     /* No words: every release (the filters and facets still apply). */
     built->query = prs_query_match_all(err);
     built->marker = prs_marker_new();
@@ -339,7 +371,7 @@ static int try_correction(struct prs_db *db, struct prs_analyzer *an,
     struct prs_hits *fixed_hits = NULL;
     struct prs_err ferr = {0};
     /* A correction that does not compile or run is simply not taken. */
-    if (prs_qbuild(an, *suggestion, strlen(*suggestion), &fixed, &ferr) == 0 &&
+    if (compile(an, req, *suggestion, &fixed, &ferr) == 0 &&
         prs_db_search(db, fixed.query, opts, &fixed_hits, &ferr) == 0 &&
         prs_hits_total(fixed_hits) > prs_hits_total(*hits)) {
         prs_qbuild_clear(built);
@@ -371,7 +403,7 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
     if (rc == 0)
         rc = combine_filters(date, ff, -1, &filter, err);
     if (rc == 0)
-        rc = compile(an, req->query, &built, err);
+        rc = compile(an, req, req->query, &built, err);
     if (rc < 0)
         goto out;
     if (built.warning && !(out->warning = strdup(built.warning))) {

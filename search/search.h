@@ -14,6 +14,7 @@
 #include "engine.h"
 #include "err.h"
 #include "snippet.h"
+#include "synonyms.h"
 
 #define PRS_SEARCH_MAX_LIMIT 1000
 #define PRS_SNIPPET_BYTES 240
@@ -21,6 +22,9 @@
 #define PRS_FACET_MAX_VALUES 50
 /* A "did you mean" is computed when a query finds fewer than this. */
 #define PRS_SUGGEST_BELOW 3
+/* Defaults of the recency tie-breaker (prs_search_request). */
+#define PRS_RECENCY_WEIGHT 0.3
+#define PRS_RECENCY_HALF_LIFE_DAYS 365.0
 
 /* Facets: counts of the matches per year, organisation and type. */
 enum prs_facet_kind {
@@ -62,6 +66,16 @@ struct prs_search_request {
     /* When the query finds nothing and a spelling correction finds
      * releases, search for the correction instead (result: corrected). */
     bool correct;
+    /* Recency tie-breaker, relevance order only: the newest release in
+     * the index gains this much weight, one half_life_days older half of
+     * it (0: the default half-life). A matched word weighs about 1..10, so
+     * a small value only reorders releases that are about equally
+     * relevant. 0 turns it off; PRS_RECENCY_WEIGHT is the default. */
+    double recency_weight;
+    double recency_half_life_days;
+    /* Synonyms and learned abbreviations the query also matches
+     * (synonyms.h; borrowed). NULL: none. */
+    const struct prs_synonyms *synonyms;
 };
 
 struct prs_search_hit {

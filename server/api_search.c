@@ -101,6 +101,10 @@ void prs_api_search(struct prs_reqctx *rc)
         .year = year && *year ? year : NULL,
         .facets = true,
         .suggest = true,
+        .correct = true,
+        .synonyms = rc->w->syn,
+        .recency_weight = (double)rc->srv->cfg->recency_weight / 100,
+        .recency_half_life_days = (double)rc->srv->cfg->recency_half_life_days,
     };
     struct prs_search_result r = {0};
     struct prs_err err = {0};
@@ -144,6 +148,8 @@ void prs_api_search(struct prs_reqctx *rc)
     }
     if (r.warning)
         json_object_set_new(body, "warning", json_string(r.warning));
+    if (r.corrected)
+        json_object_set_new(body, "corrected", json_string(r.corrected));
     prs_reply_json(rc, 200, body, PRS_CACHE_API);
 out:
     prs_search_result_free(&r);

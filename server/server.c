@@ -53,8 +53,21 @@ void prs_worker_refresh(struct prs_worker *w)
     w->seen_gen = atomic_load(&w->srv->write_gen);
     /* A failed reopen keeps the old revision; searches retry on their own
      * (the engine reopens once on DatabaseModifiedError). */
-    if (prs_db_reopen(w->db, &err) < 0)
+    int changed = prs_db_reopen(w->db, &err);
+    if (changed < 0)
         prs_log_warn("worker %d: reopening the index: %s", w->index, err.msg);
+    if (changed != 1)
+        return;
+    /* New releases may teach new abbreviations; a synonyms file broken
+     * since the start keeps the synonyms that were good. */
+    struct prs_synonyms *syn = prs_synonyms_load(w->db, w->an,
+                                                 w->srv->cfg->synonyms, &err);
+    if (!syn) {
+        prs_log_warn("worker %d: synonyms: %s", w->index, err.msg);
+        return;
+    }
+    prs_synonyms_free(w->syn);
+    w->syn = syn;
 }
 
 static void on_libevent_log(int severity, const char *msg)
@@ -184,6 +197,13 @@ static int worker_init(struct prs_worker *w, struct prs_server *srv, int index,
         return err->code;
     if (!(w->an = prs_analyzer_new(err)))
         return err->code;
+    /* A synonyms file that is missing (when named) or bad is a
+     * configuration error, as a bad key is. */
+    if (!(w->syn = prs_synonyms_load(w->db, w->an, cfg->synonyms, err))) {
+        if (err->code != PRS_E_NOMEM && err->code != PRS_E_ENGINE)
+            err->code = PRS_E_BADARG;
+        return err->code;
+    }
     w->last_reopen = prs_now();
     if (!(w->base = event_base_new()) || !(w->http = evhttp_new(w->base)))
         return prs_err_set(err, PRS_E_NOMEM, "cannot create an event base");
@@ -229,6 +249,7 @@ static void worker_free(struct prs_worker *w)
     if (w->base)
         event_base_free(w->base);
     free(w->conns);
+    prs_synonyms_free(w->syn);
     prs_analyzer_free(w->an);
     prs_db_close(w->db);
 }

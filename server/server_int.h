@@ -21,6 +21,7 @@
 #include "config.h"
 #include "engine.h"
 #include "metrics.h"
+#include "synonyms.h"
 
 /* Shared by every worker; read-only after start except where noted. */
 struct prs_server {
@@ -45,6 +46,9 @@ struct prs_worker {
     struct evhttp_bound_socket *bound;
     struct prs_db *db;
     struct prs_analyzer *an;
+    /* The synonyms file and the index's learned abbreviations, reloaded
+     * when the index changes. */
+    struct prs_synonyms *syn;
     double last_reopen; /* monotonic seconds */
     uint64_t seen_gen;  /* srv->write_gen at the last reopen */
     struct event *stop_ev;  /* activated by the main thread */

@@ -322,7 +322,11 @@
 
     el.resultsHeading.classList.remove("visually-hidden");
     el.resultsHeading.textContent = "Sökresultat för ”" + state.q + "”";
-    renderSuggestion(data.suggestion);
+    if (typeof data.corrected === "string" && data.corrected) {
+      renderCorrected(data.corrected);
+    } else {
+      renderSuggestion(data.suggestion);
+    }
     renderFacets(data.facets || {});
 
     if (!hits.length) {
@@ -363,6 +367,13 @@
     var snippet = h("p", { className: "hit-snippet" });
     snippet.appendChild(snippetFragment(hit.snippet));
     return h("li", { className: "hit", "data-id": hit.id }, [heading, meta, snippet]);
+  }
+
+  /* The query found nothing; the server searched its correction. */
+  function renderCorrected(corrected) {
+    el.didYouMean.appendChild(document.createTextNode("Visar resultat för "));
+    el.didYouMean.appendChild(h("strong", { text: corrected }));
+    el.didYouMean.hidden = false;
   }
 
   function renderSuggestion(suggestion) {

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -368,11 +369,23 @@ class SearchPageTest(unittest.TestCase):
         self.assertEqual(self.d.js("return document.querySelectorAll('#hits li').length"), 0)
 
     def test_07_did_you_mean(self):
+        # A query that finds nothing is searched as corrected, and says so.
         status, data = self.api("api/search", q="regeringn")
-        self.assertEqual(status, 200, data)
-        suggestion = data.get("suggestion")
-        self.assertTrue(suggestion, f"no suggestion for 'regeringn': {data}")
+        self.assertEqual((status, data.get("corrected")), (200, "regeringen"), data)
         self.open("?q=regeringn")
+        self.assertEqual(self.d.wait_for("the corrected query", """
+            var p = document.getElementById('did-you-mean');
+            return p.hidden ? null : p.textContent;"""),
+            "Visar resultat för regeringen")
+        self.wait_hits()
+        # One that finds a little is kept, with a "Menade du" link.
+        q = "regeringn OR skyddsmasker"
+        status, data = self.api("api/search", q=q)
+        self.assertEqual(status, 200, data)
+        self.assertNotIn("corrected", data)
+        suggestion = data.get("suggestion")
+        self.assertTrue(suggestion, f"no suggestion for {q!r}: {data}")
+        self.open("?" + urllib.parse.urlencode({"q": q}))
         link = self.d.wait_for("the 'Menade du' link", """
             var p = document.getElementById('did-you-mean');
             return p.hidden ? null : p.textContent;""")

@@ -112,11 +112,14 @@ class ApiTest(unittest.TestCase):
         for h in d["hits"]:
             self.assertTrue(h["date"].startswith("2026-01"), h)
 
-    def test_suggestion_when_little_is_found(self):
-        b = self.search(q="skyddsmaskr")
-        self.assertEqual(b["total"], 0)
-        self.assertEqual(b["suggestion"], "skyddsmasker")
-        self.assertIsNone(self.search(q="skyddsmasker")["suggestion"])
+    def test_query_that_finds_nothing_is_corrected(self):
+        b = self.search(q="skyddsmaskrer civila")
+        self.assertEqual(b["corrected"], "skyddsmasker civila")
+        self.assertEqual(b["hits"][0]["id"], MASKS)
+        self.assertEqual(b["total"], len(b["hits"]))
+        b = self.search(q="skyddsmasker")
+        self.assertNotIn("corrected", b)
+        self.assertIsNone(b["suggestion"])
 
     def test_search_errors(self):
         cases = [

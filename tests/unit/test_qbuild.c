@@ -32,7 +32,7 @@ static void assert_compiles_to(const char *q, const char *const *needles)
 {
     struct prs_qbuild b;
     struct prs_err err = {0};
-    int rc = prs_qbuild(an, q, strlen(q), &b, &err);
+    int rc = prs_qbuild(an, NULL, q, strlen(q), &b, &err);
     if (rc != 0)
         fail_msg("%s: %s", q, err.msg);
     char *desc = prs_query_describe(b.query);
@@ -63,7 +63,7 @@ static void word_also_matches_folded_form_below_exact(void **state)
     /* Field words have no folded terms. */
     struct prs_qbuild b;
     struct prs_err err = {0};
-    assert_int_equal(prs_qbuild(an, "title:malmo", 11, &b, &err), 0);
+    assert_int_equal(prs_qbuild(an, NULL, "title:malmo", 11, &b, &err), 0);
     char *desc = prs_query_describe(b.query);
     assert_null(strstr(desc, "Fmalmo"));
     free(desc);
@@ -90,7 +90,7 @@ static void plain_word_lists_get_a_forgiving_query(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct prs_qbuild b;
         struct prs_err err = {0};
-        assert_int_equal(prs_qbuild(an, cases[i].q, strlen(cases[i].q), &b,
+        assert_int_equal(prs_qbuild(an, NULL, cases[i].q, strlen(cases[i].q), &b,
                                     &err), 0);
         if ((b.relaxed != NULL) != cases[i].relaxed)
             fail_msg("%s: relaxed %s", cases[i].q, b.relaxed ? "set" : "unset");
@@ -144,7 +144,7 @@ static void last_word_also_matches_as_prefix(void **state)
     struct prs_qbuild b;
     static const char *complete[] = {"tillsyn tivoli ", "\"tillsyn tivoli\"", "tivoli -xy", NULL};
     for (size_t i = 0; complete[i]; i++) {
-        assert_int_equal(prs_qbuild(an, complete[i], strlen(complete[i]), &b, NULL), 0);
+        assert_int_equal(prs_qbuild(an, NULL, complete[i], strlen(complete[i]), &b, NULL), 0);
         char *desc = prs_query_describe(b.query);
         if (strstr(desc, "WILDCARD"))
             fail_msg("%s: %s", complete[i], desc);
@@ -160,7 +160,7 @@ static void errors_are_parse_errors(void **state)
     for (size_t i = 0; bad[i]; i++) {
         struct prs_qbuild b;
         struct prs_err err = {0};
-        assert_int_equal(prs_qbuild(an, bad[i], strlen(bad[i]), &b, &err), PRS_E_PARSE);
+        assert_int_equal(prs_qbuild(an, NULL, bad[i], strlen(bad[i]), &b, &err), PRS_E_PARSE);
         assert_true(err.msg[0] != '\0');
         prs_qbuild_clear(&b);
     }
