@@ -840,6 +840,87 @@ out:
     return q;
 }
 
+/* The title terms of the plain words of n (a word, or an AND's words):
+ * OR(ZS+stem, ...) scaled by PRS_TITLE_BONUS. The unprefixed terms already
+ * count a title word with a higher wdf, but BM25 saturates: a body that
+ * repeats a word would match as well as a title that names it. This
+ * bonus ranks a release whose title holds more of the words first.
+ * NULL without error when there is no such word. */
+static struct prs_query *title_bonus(struct builder *b,
+                                     const struct prs_qnode *n)
+{
+    const struct prs_qnode *const *words = &n;
+    size_t nwords = 1;
+    if (n->kind == PRS_QN_AND) {
+        words = (const struct prs_qnode *const *)n->children;
+        nwords = n->nchildren;
+    }
+    struct prs_query **terms = NULL;
+    size_t k = 0, cap = 0;
+    struct prs_query *q = NULL;
+    for (size_t i = 0; i < nwords; i++) {
+        const struct prs_qnode *c = words[i];
+        struct toks t = {0};
+        if (c->kind != PRS_QN_WORD || c->field != PRS_QF_ANY)
+            continue;
+        if (analyse(b, c->words, c->nwords, &t) < 0)
+            goto out;
+        for (size_t j = 0; j < t.n; j++) {
+            const struct tok *tk = &t.v[j];
+            if ((tk->flags & (PRS_TOKF_STOP | PRS_TOKF_JOINED)))
+                continue;
+            if (k == cap) {
+                size_t ncap = cap ? 2 * cap : 8;
+                struct prs_query **grown = realloc(terms, ncap * sizeof *grown);
+                if (!grown) {
+                    prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+                    toks_clear(&t);
+                    goto out;
+                }
+                terms = grown;
+                cap = ncap;
+            }
+            terms[k] = tk->kind == PRS_TOK_WORD
+                           ? term_query(b, PRS_PREFIX_STEM, PRS_PREFIX_TITLE,
+                                        tk->stem)
+                           : term_query(b, PRS_PREFIX_TITLE, "", tk->text);
+            if (!terms[k]) {
+                toks_clear(&t);
+                goto out;
+            }
+            k++;
+        }
+        toks_clear(&t);
+    }
+    if (k == 0)
+        goto out;
+    struct prs_query *any = prs_query_combine(PRS_QOP_OR, terms, k, b->err);
+    if (any)
+        q = prs_query_scale(any, PRS_TITLE_BONUS, b->err);
+    prs_query_free(any);
+out:
+    for (size_t i = 0; i < k; i++)
+        prs_query_free(terms[i]);
+    free(terms);
+    return q;
+}
+
+/* *q AND_MAYBE bonus; *q is kept when that fails. */
+static int add_bonus(struct builder *b, struct prs_query **q,
+                     struct prs_query *bonus)
+{
+    if (!*q || !bonus)
+        return 0;
+    struct prs_query *pair[2] = {*q, bonus};
+    struct prs_query *both = prs_query_combine(PRS_QOP_AND_MAYBE, pair, 2,
+                                               b->err);
+    if (!both)
+        return b->err->code;
+    prs_query_free(*q);
+    *q = both;
+    return 0;
+}
+
 static char *join_warnings(const struct prs_qparse_info *info)
 {
     if (info->nwarnings == 0)
@@ -859,6 +940,7 @@ int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
 {
     struct prs_qparse_info info;
     struct prs_qnode *tree = NULL;
+    struct prs_query *bonus = NULL;
     struct prs_err local = {0};
     if (!err)
         err = &local; /* the builder reads err->code to tell failures apart */
@@ -883,7 +965,16 @@ int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
                            : prs_err_set(err, PRS_E_PARSE,
                                          "nothing to search for: the query has "
                                          "no words");
-    } else if (plain_word_list(tree, q)) {
+        goto out;
+    }
+    bonus = title_bonus(&b, tree);
+    if (!bonus && err->code < 0) {
+        rc = err->code;
+        goto out;
+    }
+    if ((rc = add_bonus(&b, &out->query, bonus)) < 0)
+        goto out;
+    if (plain_word_list(tree, q)) {
         out->relaxed = relaxed_query(&b, tree);
         if (!out->relaxed && err->code < 0)
             rc = err->code;
@@ -897,7 +988,10 @@ int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
                 rc = err->code;
         }
     }
+    if (rc == 0)
+        rc = add_bonus(&b, &out->relaxed, bonus);
 out:
+    prs_query_free(bonus);
     prs_buf_free(&b.term);
     prs_qnode_free(tree);
     return rc;

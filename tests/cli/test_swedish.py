@@ -1,5 +1,5 @@
 """Swedish search through the real CLI on a small real index: compounds,
-lemmas, stop words and the recency tie-breaker (issue 4)."""
+lemmas, stop words, the title bonus and the recency tie-breaker (issue 4)."""
 import json
 import os
 import shutil
@@ -24,6 +24,11 @@ DOCS = {
                             "Parken har en stor flamingokoloni.\n",
     "2025/05/flamingo-new": "# Flamingokolonin växer i parken\n\n"
                             "Parken har en stor flamingokoloni.\n",
+    # The same two words, once in a title and once repeated in a body.
+    "2023/04/title-names": "# Nytt vattenverk i Lund\n\n"
+                           "Kommunen bygger för framtiden.\n",
+    "2023/04/body-repeats": "# Kommunen bygger för framtiden\n\n"
+                            + "Lund har ett vattenverk. " * 6 + "\n",
 }
 
 
@@ -81,6 +86,13 @@ class SwedishTest(unittest.TestCase):
         self.assertEqual(search_ids(self.db, '"kablar i marken"'),
                          [rid("2024/03/kabel-hel")])
         self.assertEqual(search_ids(self.db, '"kablar på marken"'), [])
+
+    def test_a_title_that_names_the_words_ranks_first(self):
+        # BM25 saturates: six mentions in a body would otherwise match as
+        # well as a title (and the body release is newer).
+        ids = search_ids(self.db, "vattenverk", "lund")
+        self.assertEqual(ids, [rid("2023/04/title-names"),
+                               rid("2023/04/body-repeats")])
 
     def test_newer_release_wins_a_tie(self):
         ids = search_ids(self.db, "flamingokolonin")
