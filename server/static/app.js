@@ -690,6 +690,9 @@
         href: safeHref(t && t.url),
         query: "\"" + String(title).replace(/["]/g, " ").replace(/\s+/g, " ").trim() + "\"" });
     });
+    /* Which text this list completes: a list for an earlier keystroke
+     * stays open until the newer answer arrives. */
+    el.suggestions.setAttribute("data-for", value);
     renderSuggestions();
   }
 

@@ -165,6 +165,16 @@ class SearchPageTest(unittest.TestCase):
         for ch in text:
             element.send_keys(ch)
 
+    def wait_suggestions(self, text):
+        """Waits for the open suggestion list of text, not a list still
+        open from an earlier keystroke; returns the options' texts."""
+        return self.d.wait_for(f"suggestions for {text!r}", """
+            var list = document.getElementById('suggestions');
+            if (list.hidden || list.getAttribute('data-for') !== arguments[0])
+                return null;
+            return Array.from(list.querySelectorAll('[role=option]'),
+                              x => x.textContent);""", text)
+
     def query_param(self, name):
         qs = urllib.parse.urlsplit(self.d.current_url()).query
         return urllib.parse.parse_qs(qs).get(name, [None])[0]
@@ -187,15 +197,9 @@ class SearchPageTest(unittest.TestCase):
                          "the search box has focus on an empty page")
         box = self.d.find("#q")
         self.type_slowly(box, "regeringen sä")
-        # A list for an earlier keystroke ("re") may still be open while
-        # the one for the whole text is on its way: wait for the latter.
-        options = self.d.wait_for("suggestions completing 'regeringen sä'", """
-            var list = document.getElementById('suggestions');
-            if (list.hidden) return null;
-            var o = Array.from(list.querySelectorAll('[role=option]'),
-                               x => x.textContent);
-            return o.some(t => t.toLowerCase().startsWith('regeringen sä'))
-                ? o : null;""")
+        options = self.wait_suggestions("regeringen sä")
+        self.assertTrue(any(o.lower().startswith("regeringen sä") for o in options),
+                        options)
         self.assertEqual(box.attribute("aria-expanded"), "true")
         self.d.screenshot(screenshot_path("desktop-suggestions"))
 
@@ -232,8 +236,7 @@ class SearchPageTest(unittest.TestCase):
         self.open()
         box = self.d.find("#q")
         self.type_slowly(box, "försvar")
-        self.d.wait_for("suggestions", "return !document.getElementById('suggestions')"
-                        ".hidden")
+        self.wait_suggestions("försvar")
         box.send_keys(KEY_ARROW_DOWN)
         chosen = self.d.js("return document.getElementById('suggestion-0').textContent")
         box.send_keys(KEY_ENTER)
@@ -350,9 +353,7 @@ class SearchPageTest(unittest.TestCase):
         self.open()
         box = self.d.find("#q")
         self.type_slowly(box, "skadlig")
-        texts = self.d.wait_for("suggestions for 'skadlig'", """
-            var l = document.getElementById('suggestions');
-            return l.hidden ? null : l.textContent;""")
+        texts = " ".join(self.wait_suggestions("skadlig"))
         self.assertEqual(self.d.js("return document.querySelectorAll("
                                    "'#suggestions script, #suggestions img').length"), 0)
         if "Skadlig titel" in texts:
