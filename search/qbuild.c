@@ -103,6 +103,10 @@ struct builder {
     size_t typing_at;
     const struct prs_synonyms *syn; /* NULL: none */
     bool grouped; /* a run of words was grouped with its synonyms */
+    /* For the query's top node: in_run[i] is true when its child i
+     * continues a run grouped with its synonyms (NULL: none). */
+    const struct prs_qnode *top;
+    bool *in_run;
 };
 
 static const char *field_prefix(int field)
@@ -700,6 +704,9 @@ static int group_synonym_runs(struct builder *b, const struct prs_qnode *n,
             goto out;
         }
         b->grouped = true;
+        if (n == b->top && (b->in_run || (b->in_run = calloc(nc, sizeof *b->in_run))))
+            for (size_t j = i + 1; j < i + k; j++)
+                b->in_run[j] = true;
         i += k;
     }
 out:
@@ -840,14 +847,65 @@ out:
     return q;
 }
 
-/* The title terms of the plain words of n (a word, or an AND's words):
- * OR(ZS+stem, ...) scaled by PRS_TITLE_BONUS. The unprefixed terms already
- * count a title word with a higher wdf, but BM25 saturates: a body that
- * repeats a word would match as well as a title that names it. This
- * bonus ranks a release whose title holds more of the words first.
+/* A growable list of queries. */
+struct qlist {
+    struct prs_query **v;
+    size_t n, cap;
+};
+
+/* Appends q (owned; NULL is an error already set in b->err). */
+static int qlist_push(struct builder *b, struct qlist *l, struct prs_query *q)
+{
+    if (!q)
+        return b->err->code;
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? 2 * l->cap : 8;
+        struct prs_query **grown = realloc(l->v, ncap * sizeof *grown);
+        if (!grown) {
+            prs_query_free(q);
+            return prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+        }
+        l->v = grown;
+        l->cap = ncap;
+    }
+    l->v[l->n++] = q;
+    return 0;
+}
+
+static void qlist_free(struct qlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        prs_query_free(l->v[i]);
+    free(l->v);
+}
+
+/* OR of the list scaled by factor into *acc; NULL-safe when empty. */
+static int scaled_or(struct builder *b, struct qlist *l, double factor,
+                     struct qlist *acc)
+{
+    if (l->n == 0)
+        return 0;
+    struct prs_query *any = prs_query_combine(PRS_QOP_OR, l->v, l->n, b->err);
+    struct prs_query *q = any ? prs_query_scale(any, factor, b->err) : NULL;
+    prs_query_free(any);
+    return qlist_push(b, acc, q);
+}
+
+/* What ranks a release higher among those the plain words of n (a word,
+ * or an AND's words) match, as one optional query:
+ *  - title: OR(ZS+stem, ...) scaled by PRS_TITLE_BONUS. The unprefixed
+ *    terms already count a title word with a higher wdf, but BM25
+ *    saturates: a body that repeats a word would match as well as a
+ *    title that names it;
+ *  - proximity: each two consecutive words that are no stop words, as
+ *    typed, within PRS_NEAR_WINDOW positions in either order, scaled by
+ *    PRS_NEAR_BONUS ("malmö tingsrätt" ranks "Malmö tingsrätt" and
+ *    "tingsrätten i Malmö" above a release naming both apart). Not
+ *    within a run grouped with its synonyms: "olympiska spelen" written
+ *    out is no closer a match than "OS".
  * NULL without error when there is no such word. */
-static struct prs_query *title_bonus(struct builder *b,
-                                     const struct prs_qnode *n)
+static struct prs_query *ranking_bonus(struct builder *b,
+                                       const struct prs_qnode *n)
 {
     const struct prs_qnode *const *words = &n;
     size_t nwords = 1;
@@ -855,53 +913,63 @@ static struct prs_query *title_bonus(struct builder *b,
         words = (const struct prs_qnode *const *)n->children;
         nwords = n->nchildren;
     }
-    struct prs_query **terms = NULL;
-    size_t k = 0, cap = 0;
+    struct qlist title = {0}, near = {0}, all = {0};
     struct prs_query *q = NULL;
+    char *prev = NULL; /* the exact form of the previous word */
     for (size_t i = 0; i < nwords; i++) {
         const struct prs_qnode *c = words[i];
         struct toks t = {0};
-        if (c->kind != PRS_QN_WORD || c->field != PRS_QF_ANY)
+        if (c->kind != PRS_QN_WORD || c->field != PRS_QF_ANY) {
+            free(prev);
+            prev = NULL;
             continue;
+        }
         if (analyse(b, c->words, c->nwords, &t) < 0)
             goto out;
+        if (n == b->top && b->in_run && b->in_run[i]) {
+            free(prev);
+            prev = NULL;
+        }
         for (size_t j = 0; j < t.n; j++) {
             const struct tok *tk = &t.v[j];
             if ((tk->flags & (PRS_TOKF_STOP | PRS_TOKF_JOINED)))
                 continue;
-            if (k == cap) {
-                size_t ncap = cap ? 2 * cap : 8;
-                struct prs_query **grown = realloc(terms, ncap * sizeof *grown);
-                if (!grown) {
-                    prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
-                    toks_clear(&t);
-                    goto out;
-                }
-                terms = grown;
-                cap = ncap;
+            struct prs_query *tq =
+                tk->kind == PRS_TOK_WORD
+                    ? term_query(b, PRS_PREFIX_STEM, PRS_PREFIX_TITLE, tk->stem)
+                    : term_query(b, PRS_PREFIX_TITLE, "", tk->text);
+            if (qlist_push(b, &title, tq) < 0)
+                break;
+            if (prev && strcmp(prev, tk->text) != 0) {
+                const char *pair[2] = {prev, tk->text};
+                if (qlist_push(b, &near, prs_query_near(pair, 2, PRS_NEAR_WINDOW,
+                                                        b->err)) < 0)
+                    break;
             }
-            terms[k] = tk->kind == PRS_TOK_WORD
-                           ? term_query(b, PRS_PREFIX_STEM, PRS_PREFIX_TITLE,
-                                        tk->stem)
-                           : term_query(b, PRS_PREFIX_TITLE, "", tk->text);
-            if (!terms[k]) {
-                toks_clear(&t);
-                goto out;
+            free(prev);
+            if (!(prev = strdup(tk->text))) {
+                prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+                break;
             }
-            k++;
         }
         toks_clear(&t);
+        if (b->err->code < 0)
+            goto out;
     }
-    if (k == 0)
+    if (scaled_or(b, &title, PRS_TITLE_BONUS, &all) < 0 ||
+        scaled_or(b, &near, PRS_NEAR_BONUS, &all) < 0)
         goto out;
-    struct prs_query *any = prs_query_combine(PRS_QOP_OR, terms, k, b->err);
-    if (any)
-        q = prs_query_scale(any, PRS_TITLE_BONUS, b->err);
-    prs_query_free(any);
+    if (all.n == 1) {
+        q = all.v[0];
+        all.n = 0;
+    } else if (all.n > 1) {
+        q = prs_query_combine(PRS_QOP_OR, all.v, all.n, b->err);
+    }
 out:
-    for (size_t i = 0; i < k; i++)
-        prs_query_free(terms[i]);
-    free(terms);
+    free(prev);
+    qlist_free(&title);
+    qlist_free(&near);
+    qlist_free(&all);
     return q;
 }
 
@@ -950,7 +1018,7 @@ int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
     if (rc < 0)
         return rc;
     out->warning = join_warnings(&info);
-    struct builder b = {.an = an, .err = err, .syn = syn};
+    struct builder b = {.an = an, .err = err, .syn = syn, .top = tree};
     /* A query that ends in white space has its last word complete. */
     b.typing_at = len && (unsigned char)q[len - 1] > ' '
                       ? last_word_start(tree, len)
@@ -967,7 +1035,7 @@ int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
                                          "no words");
         goto out;
     }
-    bonus = title_bonus(&b, tree);
+    bonus = ranking_bonus(&b, tree);
     if (!bonus && err->code < 0) {
         rc = err->code;
         goto out;
@@ -993,6 +1061,7 @@ int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
 out:
     prs_query_free(bonus);
     prs_buf_free(&b.term);
+    free(b.in_run);
     prs_qnode_free(tree);
     return rc;
 }

@@ -28,7 +28,8 @@
  *
  * Every plain word also adds PRS_TITLE_BONUS x its title stem (ZS) as an
  * optional bonus: a release whose title names more of the words ranks
- * above one whose body only repeats them.
+ * above one whose body only repeats them. Two consecutive words found
+ * close together add PRS_NEAR_BONUS x their weight (proximity).
  *
  * A plain list of 3+ words (no operators, phrases, prefixes or fields) also
  * gets a forgiving query, the releases matching all words but one, which
@@ -60,8 +61,12 @@
  * below the typed-prefix matches of a word that may be unfinished. */
 #define PRS_GUESS_WEIGHT 0.3
 #define PRS_FOLDED_WEIGHT 0.5
-/* Weight share of a query word found in the title (title_bonus). */
+/* Weight share of a query word found in the title, and of two
+ * consecutive words found within PRS_NEAR_WINDOW positions of each other
+ * (ranking_bonus). */
 #define PRS_TITLE_BONUS 0.5
+#define PRS_NEAR_BONUS 0.3
+#define PRS_NEAR_WINDOW 4
 
 /* Plain word lists of at least this many words get a forgiving query;
  * up to the max it is the OR of each all-but-one AND, beyond it the OR of

@@ -1,5 +1,5 @@
 """Swedish search through the real CLI on a small real index: compounds,
-lemmas, stop words, the title bonus and the recency tie-breaker (issue 4)."""
+lemmas, stop words, the title and proximity bonuses and the recency tie-breaker (issue 4)."""
 import json
 import os
 import shutil
@@ -29,6 +29,11 @@ DOCS = {
                            "Kommunen bygger för framtiden.\n",
     "2023/04/body-repeats": "# Kommunen bygger för framtiden\n\n"
                             + "Lund har ett vattenverk. " * 6 + "\n",
+    # The same words once each, together and apart (the latter newer).
+    "2022/06/near-together": "# Domstolarna i Skåne\n\n"
+                             "I Malmö tingsrätt väntar fler mål i år än på länge nu.\n",
+    "2022/07/near-apart": "# Domstolarna i Skåne\n\n"
+                          "I Malmö väntar fler mål i år än på länge, sa tingsrätt.\n",
 }
 
 
@@ -93,6 +98,11 @@ class SwedishTest(unittest.TestCase):
         ids = search_ids(self.db, "vattenverk", "lund")
         self.assertEqual(ids, [rid("2023/04/title-names"),
                                rid("2023/04/body-repeats")])
+
+    def test_words_close_together_rank_first(self):
+        ids = search_ids(self.db, "malmö", "tingsrätt")
+        self.assertEqual(ids, [rid("2022/06/near-together"),
+                               rid("2022/07/near-apart")])
 
     def test_newer_release_wins_a_tie(self):
         ids = search_ids(self.db, "flamingokolonin")
