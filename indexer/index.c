@@ -401,7 +401,7 @@ int prs_index_run(const char *db_path, const char *const *paths,
         rc = err->code;
         goto out;
     }
-    r.an = prs_analyzer_new(err);
+    r.an = prs_analyzer_new_sized(PRS_ANALYZER_WORDS_CORPUS, err);
     if (!r.an) {
         rc = err->code;
         goto out;

@@ -630,6 +630,12 @@ static int scan_word(struct run *r, size_t *ip)
 
 struct prs_analyzer *prs_analyzer_new(struct prs_err *err)
 {
+    return prs_analyzer_new_sized(PRS_ANALYZER_WORDS_QUERY, err);
+}
+
+struct prs_analyzer *prs_analyzer_new_sized(size_t cache_words,
+                                            struct prs_err *err)
+{
     struct prs_analyzer *a = calloc(1, sizeof *a);
     if (!a || !(a->cps = malloc(INITIAL_CPS * sizeof *a->cps))) {
         prs_err_set(err, PRS_E_NOMEM, "analyzer: out of memory");
@@ -642,7 +648,7 @@ struct prs_analyzer *prs_analyzer_new(struct prs_err *err)
     a->lexicon = prs_lexicon_open(prs_lexicon_default_path(), err);
     if (!a->lexicon)
         goto out;
-    a->words = prs_words_new(a->lexicon, err);
+    a->words = prs_words_new(a->lexicon, cache_words, err);
     if (!a->words)
         goto out;
     return a;

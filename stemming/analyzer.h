@@ -131,10 +131,22 @@ typedef int (*prs_token_fn)(const struct prs_token *tok, void *ctx);
 
 struct prs_analyzer;
 
-/* Returns a new Swedish analyzer; free with prs_analyzer_free().
- * NULL + err on failure, also when the lexicon is missing (its path:
- * $PRSEARCH_LEXICON, else the build tree's, else the installed one). */
+/* How many distinct words an analyzer remembers the lexicon's answers for
+ * (lemmas, compound parts: a new word costs dozens of lookups). Queries
+ * and single releases repeat few words; indexing a corpus meets its whole
+ * vocabulary (about 120,000 words in 44,000 releases), which a cache
+ * much smaller than that would look up again and again. */
+#define PRS_ANALYZER_WORDS_QUERY 32768
+#define PRS_ANALYZER_WORDS_CORPUS 262144
+
+/* Returns a new Swedish analyzer for queries (PRS_ANALYZER_WORDS_QUERY);
+ * free with prs_analyzer_free(). NULL + err on failure, also when the
+ * lexicon is missing (its path: $PRSEARCH_LEXICON, else the build tree's,
+ * else the installed one). */
 struct prs_analyzer *prs_analyzer_new(struct prs_err *err);
+/* The same with room for cache_words distinct words. */
+struct prs_analyzer *prs_analyzer_new_sized(size_t cache_words,
+                                            struct prs_err *err);
 void prs_analyzer_free(struct prs_analyzer *a); /* NULL ok */
 
 /* Tokenises text[0..len) and calls fn for every token. Invalid UTF-8 bytes

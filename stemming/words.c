@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Power of two. About 12 MB per analyzer; the frequent words of a corpus
- * stay in it, the rare ones are looked up again. */
-#define CACHE_SLOTS 32768
 /* Room for the variants' texts and stems of one word. */
 #define SLOT_BYTES 256
 /* Only words this long can be compounds ("gråhaj"). */
@@ -36,15 +33,22 @@ struct slot {
 struct prs_words {
     const struct prs_lexicon *lx;
     struct slot *slots;
+    size_t mask; /* slots - 1 */
     char scratch[PRS_TOKEN_MAX_BYTES + 2];
 };
 
 struct prs_words *prs_words_new(const struct prs_lexicon *lx,
-                                struct prs_err *err)
+                                size_t nslots, struct prs_err *err)
 {
+    size_t n = 1024;
+    while (n < nslots && n < ((size_t)1 << 24))
+        n *= 2;
     struct prs_words *w = calloc(1, sizeof *w);
-    if (w)
-        w->slots = calloc(CACHE_SLOTS, sizeof *w->slots);
+    if (w) {
+        /* calloc'd pages cost memory only once a word lands on them. */
+        w->slots = calloc(n, sizeof *w->slots);
+        w->mask = n - 1;
+    }
     if (!w || !w->slots) {
         prs_words_free(w);
         prs_err_set(err, PRS_E_NOMEM, "analyzer: out of memory");
@@ -178,7 +182,7 @@ size_t prs_words_variants(struct prs_words *w, struct prs_stem *stem,
 {
     if (len == 0 || len > PRS_TOKEN_MAX_BYTES)
         return 0;
-    struct slot *s = &w->slots[hash(text, len) & (CACHE_SLOTS - 1)];
+    struct slot *s = &w->slots[hash(text, len) & w->mask];
     if (s->word_len != len || memcmp(s->word, text, len) != 0) {
         fill(w, stem, s, text, len);
         memcpy(s->word, text, len);

@@ -25,9 +25,10 @@
 
 struct prs_words;
 
-/* A cache over lx (borrowed: it must outlive the cache). */
+/* A cache of nslots words (rounded up to a power of two, about 370
+ * bytes each) over lx (borrowed: it must outlive the cache). */
 struct prs_words *prs_words_new(const struct prs_lexicon *lx,
-                                struct prs_err *err);
+                                size_t nslots, struct prs_err *err);
 void prs_words_free(struct prs_words *w); /* NULL ok */
 
 /* Writes the lexicon variants of the folded word text[0..len) into out

@@ -187,6 +187,28 @@ static void stop_words_are_flagged_not_dropped(void **state)
     assert_false(analyse(a, "regeringen").stop);
 }
 
+/* The word cache only saves work: an analyzer whose cache is too small
+ * for the words it meets (every word evicts another) answers the same. */
+static void a_small_word_cache_answers_the_same(void **state)
+{
+    static const char *const words[] = {
+        "kommunstyrelsen", "tullmötet", "skogsgödsling", "kvinnojourer",
+        "förslag", "undervattenskablar", "tekniken", "kommunstyrelsen",
+    };
+    struct prs_err err = {0};
+    struct prs_analyzer *small = prs_analyzer_new_sized(1, &err);
+    assert_non_null(small);
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+            struct seen want = analyse(*state, words[i]);
+            struct seen got = analyse(small, words[i]);
+            assert_string_equal(got.parts, want.parts);
+            assert_string_equal(got.lemmas, want.lemmas);
+            assert_string_equal(got.guesses, want.guesses);
+        }
+    prs_analyzer_free(small);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +218,7 @@ int main(void)
         cmocka_unit_test(unknown_first_parts_are_only_guessed),
         cmocka_unit_test(lemmas_close_what_snowball_leaves_apart),
         cmocka_unit_test(stop_words_are_flagged_not_dropped),
+        cmocka_unit_test(a_small_word_cache_answers_the_same),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
