@@ -10,11 +10,11 @@
  *           stem of tullmöte), without position
  *   S/XO/XC/XB  the same words per field: title, organisation, contact
  *               names, body (lead counts as body); stems as "Z" + prefix
- *   F       å/ä/ö-folded form of a word that has diacritics ("Fmalmo" for
- *           malmö), without positions, in every field: a query typed
- *           without Swedish letters matches it at a lower weight
- *   ZF      the folded stem ("ZFtingsrat" for tingsrätten); F is left out
- *           where it would repeat ZF's text ("ZFmalmo" alone for malmö)
+ *   ZF      å/ä/ö-folded stem of a word that has diacritics ("ZFmalmo"
+ *           for malmö, "ZFtingsrat" for tingsrätten), without positions,
+ *           in every field: a query typed without Swedish letters matches
+ *           it at a lower weight. (The folded form itself is not indexed:
+ *           it would add postings and rank nothing differently.)
  *   P       lemma of a compound part, without positions ("Pkabla" and
  *           "Pundervattens" for undervattenskablar): a part match
  *   Q       unique id term (hashed when the id is too long for a term)
@@ -33,7 +33,6 @@
 #include <stddef.h>
 
 #define PRS_PREFIX_STEM "Z"
-#define PRS_PREFIX_FOLDED "F"
 #define PRS_PREFIX_FOLDED_STEM "ZF"
 #define PRS_PREFIX_PART "P"
 #define PRS_PREFIX_TITLE "S"

@@ -58,14 +58,8 @@ static int on_token(const struct prs_token *tok, void *ctx)
         const struct prs_variant *v = &tok->variants[i];
         switch (v->kind) {
         case PRS_VAR_FOLDED:
-            /* The query asks for both; where they are the same string
-             * ("malmo" of malmö) the ZF term alone finds the word. */
-            if (v->len != v->stem_len ||
-                memcmp(v->text, v->stem, v->len) != 0)
-                rc = add_prefixed(fc, PRS_PREFIX_FOLDED, "", v->text, v->len);
-            if (rc == 0)
-                rc = add_prefixed(fc, PRS_PREFIX_FOLDED_STEM, "", v->stem,
-                                  v->stem_len);
+            rc = add_prefixed(fc, PRS_PREFIX_FOLDED_STEM, "", v->stem,
+                              v->stem_len);
             break;
         case PRS_VAR_LEMMA:
             /* Only where the lemma's stem adds something: "tullmötet"

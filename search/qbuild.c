@@ -282,15 +282,14 @@ static void lexicon_alts(struct builder *b, const struct tok *t,
 }
 
 /* The å/ä/ö-forgiving side of a word: releases whose words fold to the
- * word's folded form ("malmo" reaches "malmö" through the F term, and
- * "tingsratt" "tingsrätten" through the ZF stem). A word with nothing to
- * fold is its own folded form. */
+ * word's folded stem ("malmo" reaches "malmö", "tingsratt" "tingsrätten"
+ * through the ZF term). A word with nothing to fold is its own folded
+ * form. */
 static struct prs_query *folded_query(struct builder *b, const struct tok *t)
 {
     const struct var *fv = find_var(t, PRS_VAR_FOLDED);
     const char *folded = fv ? fv->text : t->text;
     struct alts a = {0};
-    alts_add(b, &a, term_query(b, PRS_PREFIX_FOLDED, "", folded), 1.0);
     alts_add(b, &a,
              term_query(b, PRS_PREFIX_FOLDED_STEM, "", fv ? fv->stem : t->stem),
              1.0);

@@ -6,7 +6,7 @@
  * terms and prefixes that engine/schema.h gives indexed words:
  *
  *   word            OR(exact, Z+stem, Z+lemma stem, P+lemma, AND of its
- *                   compound parts, OR(F+folded, ZF+folded stem)), the
+ *                   compound parts, ZF+folded stem), the
  *                   later ones scaled down: a release with the very form
  *                   ranks above its inflections, those above compounds
  *                   holding the word ("kablar" finds "undervattenskablar")

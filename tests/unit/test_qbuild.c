@@ -50,22 +50,21 @@ static void word_matches_exact_form_and_stem(void **state)
     assert_compiles_to("Masken", (const char *[]){"masken", "Zmask", NULL});
 }
 
-/* A word also matches the å/ä/ö-folded terms, scaled below the exact
- * form: "malmo" reaches releases with "Malmö" (indexed as Fmalmo). */
+/* A word also matches the å/ä/ö-folded stem, scaled below the exact
+ * form: "malmo" reaches releases with "Malmö" (indexed as ZFmalmo). */
 static void word_also_matches_folded_form_below_exact(void **state)
 {
     (void)state;
     assert_compiles_to("malmo tingsratt",
-                       (const char *[]){"malmo", "Fmalmo", "ZFmalmo",
-                                        "Ftingsratt", "ZFtingsrat",
+                       (const char *[]){"malmo", "ZFmalmo", "ZFtingsrat",
                                         "0.5 * ", NULL});
-    assert_compiles_to("för", (const char *[]){"för", "Zför", "Ffor", NULL});
+    assert_compiles_to("för", (const char *[]){"för", "Zför", "ZFfor", NULL});
     /* Field words have no folded terms. */
     struct prs_qbuild b;
     struct prs_err err = {0};
     assert_int_equal(prs_qbuild(an, NULL, "title:malmo", 11, &b, &err), 0);
     char *desc = prs_query_describe(b.query);
-    assert_null(strstr(desc, "Fmalmo"));
+    assert_null(strstr(desc, "ZFmalmo"));
     free(desc);
     prs_qbuild_clear(&b);
 }
