@@ -5,28 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "abbrev.h"
+#include "fixture.h"
+#include "tmpdir.h"
 
-static struct prs_analyzer *an;
-
-static int setup(void **state)
-{
-    (void)state;
-    an = prs_analyzer_new(NULL);
-    return an ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    prs_analyzer_free(an);
-    return 0;
-}
 
 /* What the scan found, "abbr=full name" or "abbr=" per "(ABBR)", joined
  * by "|". */
@@ -169,15 +155,6 @@ static void odd_text_is_scanned_safely(void **state)
     assert_scan(big, "sis=statens institutionsstyrelse");
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static uint64_t termfreq(struct prs_db *db, const char *term)
 {
     struct prs_err err = {0};
@@ -215,7 +192,7 @@ static void release_gets_abbreviation_terms(void **state)
     assert_int_equal(termfreq(db, "XAsd"), 1);
     assert_int_equal(termfreq(db, "XAsd tobias andersson"), 0);
     prs_db_close(db);
-    assert_int_equal(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+    assert_int_equal(remove_tree(dir), 0);
 }
 
 int main(void)

@@ -6,7 +6,6 @@
  * order) of returned uids; each document stores its uid as its data.
  */
 #define _XOPEN_SOURCE 700 /* nftw() */
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,19 +21,11 @@
 #include "engine.h"
 #include "engine_int.h"
 #include "schema.h"
+#include "tmpdir.h"
 
 static char tmpdir[64];
 
 /* ---- helpers ------------------------------------------------------- */
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static int group_setup(void **state)
 {
@@ -46,7 +37,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return remove_tree(tmpdir);
 }
 
 /* A path for one test's index inside the temporary directory. */

@@ -10,22 +10,8 @@
 #include "qbuild.h"
 #include "search.h"
 #include "termgen.h"
+#include "fixture.h"
 
-static struct prs_analyzer *an;
-
-static int setup(void **state)
-{
-    (void)state;
-    an = prs_analyzer_new(NULL);
-    return an ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    prs_analyzer_free(an);
-    return 0;
-}
 
 /* Compiles q and checks that its description holds every needle. */
 static void assert_compiles_to(const char *q, const char *const *needles)

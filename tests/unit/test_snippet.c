@@ -10,22 +10,8 @@
 
 #include "analyzer.h"
 #include "snippet.h"
+#include "fixture.h"
 
-static struct prs_analyzer *an;
-
-static int setup(void **state)
-{
-    (void)state;
-    an = prs_analyzer_new(NULL);
-    return an ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    prs_analyzer_free(an);
-    return 0;
-}
 
 /* Renders text's snippet for marker m as HTML into a static buffer. */
 static const char *html(struct prs_marker *m, const char *text, size_t max)

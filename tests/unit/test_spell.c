@@ -2,7 +2,6 @@
  * Swedish releases: which word is replaced, by which indexed word, and
  * what is left alone. */
 #define _XOPEN_SOURCE 700 /* nftw(), mkdtemp() */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +14,7 @@
 #include "doc.h"
 #include "search.h"
 #include "termgen.h"
+#include "tmpdir.h"
 
 static struct prs_analyzer *an;
 static struct prs_db *db;
@@ -32,15 +32,6 @@ static const char *const bodies[] = {
     "Malmö tingsrätt meddelade dom.",
     NULL,
 };
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -72,7 +63,7 @@ static int teardown(void **state)
     (void)state;
     prs_db_close(db);
     prs_analyzer_free(an);
-    return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return remove_tree(tmpdir);
 }
 
 /* The suggestion for query, or "" when there is none. */

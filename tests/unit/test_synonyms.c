@@ -1,7 +1,6 @@
 /* Synonyms: the synonyms file, abbreviations learned from an index, and
  * what the query compiler makes of them. */
 #define _XOPEN_SOURCE 700 /* nftw() */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,22 +13,9 @@
 #include "abbrev.h"
 #include "qbuild.h"
 #include "synonyms.h"
+#include "fixture.h"
+#include "tmpdir.h"
 
-static struct prs_analyzer *an;
-
-static int setup(void **state)
-{
-    (void)state;
-    an = prs_analyzer_new(NULL);
-    return an ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    prs_analyzer_free(an);
-    return 0;
-}
 
 static struct prs_synonyms *parse_ok(const char *text)
 {
@@ -180,15 +166,6 @@ static void files_missing_unreadable_and_bundled(void **state)
 
 /* ---- learned from an index ------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static char tmpdir[64];
 
 /* An index of releases with these bodies, and its learned synonyms. */
@@ -215,7 +192,7 @@ static struct prs_synonyms *learn(const char *const *bodies)
     if (prs_synonyms_learn(s, an, db, &err) < 0)
         fail_msg("%s", err.msg);
     prs_db_close(db);
-    assert_int_equal(nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+    assert_int_equal(remove_tree(tmpdir), 0);
     return s;
 }
 
