@@ -703,9 +703,13 @@ static int group_synonym_runs(struct builder *b, const struct prs_qnode *n,
             goto out;
         }
         b->grouped = true;
-        if (n == b->top && (b->in_run || (b->in_run = calloc(nc, sizeof *b->in_run))))
-            for (size_t j = i + 1; j < i + k; j++)
-                b->in_run[j] = true;
+        if (n == b->top && !b->in_run &&
+            !(b->in_run = calloc(nc, sizeof *b->in_run))) {
+            rc = prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t j = i + 1; n == b->top && j < i + k; j++)
+            b->in_run[j] = true;
         i += k;
     }
 out:
@@ -878,16 +882,12 @@ static void qlist_free(struct qlist *l)
     free(l->v);
 }
 
-/* OR of the list scaled by factor into *acc; NULL-safe when empty. */
-static int scaled_or(struct builder *b, struct qlist *l, double factor,
-                     struct qlist *acc)
+/* ORs the list's queries (taking them); NULL when it is empty. */
+static struct prs_query *qlist_or(struct builder *b, struct qlist *l)
 {
-    if (l->n == 0)
-        return 0;
-    struct prs_query *any = prs_query_combine(PRS_QOP_OR, l->v, l->n, b->err);
-    struct prs_query *q = any ? prs_query_scale(any, factor, b->err) : NULL;
-    prs_query_free(any);
-    return qlist_push(b, acc, q);
+    struct prs_query *q = combine_owned(b, PRS_QOP_OR, l->v, l->n);
+    l->n = 0;
+    return q;
 }
 
 /* What ranks a release higher among those the plain words of n (a word,
@@ -912,7 +912,7 @@ static struct prs_query *ranking_bonus(struct builder *b,
         words = (const struct prs_qnode *const *)n->children;
         nwords = n->nchildren;
     }
-    struct qlist title = {0}, near = {0}, all = {0};
+    struct qlist title = {0}, near = {0};
     struct prs_query *q = NULL;
     char *prev = NULL; /* the exact form of the previous word */
     for (size_t i = 0; i < nwords; i++) {
@@ -955,20 +955,14 @@ static struct prs_query *ranking_bonus(struct builder *b,
         if (b->err->code < 0)
             goto out;
     }
-    if (scaled_or(b, &title, PRS_TITLE_BONUS, &all) < 0 ||
-        scaled_or(b, &near, PRS_NEAR_BONUS, &all) < 0)
-        goto out;
-    if (all.n == 1) {
-        q = all.v[0];
-        all.n = 0;
-    } else if (all.n > 1) {
-        q = prs_query_combine(PRS_QOP_OR, all.v, all.n, b->err);
-    }
+    struct alts all = {0};
+    alts_add(b, &all, qlist_or(b, &title), PRS_TITLE_BONUS);
+    alts_add(b, &all, qlist_or(b, &near), PRS_NEAR_BONUS);
+    q = alts_or(b, &all);
 out:
     free(prev);
     qlist_free(&title);
     qlist_free(&near);
-    qlist_free(&all);
     return q;
 }
 

@@ -356,8 +356,9 @@ static int forgiving_tier(struct prs_db *db, struct prs_analyzer *an,
  * replaces the query when the query finds nothing and the correction
  * does (a query that finds a few releases may be a rare word typed right,
  * or a word still being typed: it keeps them and gets a "did you mean").
- * *suggestion gets the correction either way (NULL if none). Returns 1 when the corrected query was
- * taken: then *built and *hits are the corrected ones. */
+ * *suggestion gets the correction either way (NULL if none). Returns 1
+ * when the corrected query was taken: then *built and *hits are the
+ * corrected ones. */
 static int try_correction(struct prs_db *db, struct prs_analyzer *an,
                           const struct prs_search_request *req,
                           const struct prs_search_opts *opts,
