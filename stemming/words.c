@@ -40,7 +40,7 @@ struct prs_words {
 struct prs_words *prs_words_new(const struct prs_lexicon *lx,
                                 size_t nslots, struct prs_err *err)
 {
-    size_t n = 1024;
+    size_t n = 1;
     while (n < nslots && n < ((size_t)1 << 24))
         n *= 2;
     struct prs_words *w = calloc(1, sizeof *w);
