@@ -4,6 +4,7 @@
 #include "lexicon_int.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,9 +25,13 @@
 struct prs_lexicon {
     const char *data;
     size_t size;
-    /* Offset of the first line whose first two bytes are >= the bucket's;
-     * bucket[NBUCKETS] is the size. Built in one pass when opening. */
-    size_t bucket[NBUCKETS + 1];
+    /* Byte offset of every line's start, in file order, and one past the
+     * last: a lookup compares lines without scanning for newlines. */
+    uint32_t *line;
+    size_t nlines;
+    /* Index in line[] of the first line whose first two bytes are >= the
+     * bucket's; bucket[NBUCKETS] is nlines. */
+    uint32_t bucket[NBUCKETS + 1];
 };
 
 static unsigned bucket_of(const char *s, size_t len)
@@ -37,21 +42,34 @@ static unsigned bucket_of(const char *s, size_t len)
     return b0 << 8 | b1;
 }
 
-/* Fills lx->bucket. The file is sorted, so buckets fill in order; an
- * unsorted file gives wrong answers but never reads out of bounds. */
-static void build_buckets(struct prs_lexicon *lx)
+/* Fills lx->line and lx->bucket in two passes. The file is sorted, so
+ * buckets fill in order; an unsorted file gives wrong answers but never
+ * reads out of bounds. */
+static int index_lines(struct prs_lexicon *lx)
 {
-    size_t next = 0; /* the first bucket not yet given a start */
-    for (size_t p = 0; p < lx->size;) {
+    size_t n = 0;
+    for (const char *p = lx->data, *end = p + lx->size; p < end; n++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
+    if (!(lx->line = malloc((n + 1) * sizeof *lx->line)))
+        return PRS_E_NOMEM;
+    lx->nlines = n;
+    uint32_t next = 0; /* the first bucket not yet given a start */
+    size_t p = 0;
+    for (uint32_t i = 0; i < n; i++) {
         const char *nl = memchr(lx->data + p, '\n', lx->size - p);
         size_t end = nl ? (size_t)(nl - lx->data) + 1 : lx->size;
+        lx->line[i] = (uint32_t)p;
         unsigned b = bucket_of(lx->data + p, end - p);
         while (next <= b)
-            lx->bucket[next++] = p;
+            lx->bucket[next++] = i;
         p = end;
     }
+    lx->line[n] = (uint32_t)lx->size;
     while (next <= NBUCKETS)
-        lx->bucket[next++] = lx->size;
+        lx->bucket[next++] = (uint32_t)n;
+    return 0;
 }
 
 const char *prs_lexicon_default_path(void)
@@ -68,7 +86,8 @@ struct prs_lexicon *prs_lexicon_open(const char *path, struct prs_err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
+    if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0 ||
+        (uint64_t)st.st_size >= UINT32_MAX) {
         if (fd >= 0)
             close(fd);
         prs_err_set(err, PRS_E_IO,
@@ -87,7 +106,11 @@ struct prs_lexicon *prs_lexicon_open(const char *path, struct prs_err *err)
     }
     lx->data = map;
     lx->size = (size_t)st.st_size;
-    build_buckets(lx);
+    if (index_lines(lx) < 0) {
+        prs_lexicon_close(lx);
+        prs_err_set(err, PRS_E_NOMEM, "out of memory indexing the lexicon");
+        return NULL;
+    }
     return lx;
 }
 
@@ -96,16 +119,8 @@ void prs_lexicon_close(struct prs_lexicon *lx)
     if (!lx)
         return;
     munmap((void *)lx->data, lx->size);
+    free(lx->line);
     free(lx);
-}
-
-/* Start of the first line at or after byte p. */
-static size_t line_at_or_after(const struct prs_lexicon *lx, size_t p)
-{
-    if (p == 0)
-        return 0;
-    const char *nl = memchr(lx->data + p - 1, '\n', lx->size - (p - 1));
-    return nl ? (size_t)(nl - lx->data) + 1 : lx->size;
 }
 
 /* Length of the field starting at p (up to a tab, newline or the end). */
@@ -118,33 +133,30 @@ static size_t field_len(const struct prs_lexicon *lx, size_t p)
     return n;
 }
 
-/* Compares the form of the line at p with key, like memcmp. */
-static int cmp_line(const struct prs_lexicon *lx, size_t p, const char *key,
+/* Compares the form of line i with key, like memcmp. */
+static int cmp_line(const struct prs_lexicon *lx, size_t i, const char *key,
                     size_t len)
 {
-    size_t n = field_len(lx, p);
+    size_t p = lx->line[i], n = field_len(lx, p);
     int c = memcmp(lx->data + p, key, n < len ? n : len);
     if (c != 0)
         return c;
     return n < len ? -1 : n > len;
 }
 
-/* The first line whose form is >= key (lx->size if none). Invariant: lo
- * starts a line and every line before it is < key; no line at or after hi
- * is < key (the key's bucket bounds both to begin with). Each step moves lo forward or hi back, so it ends. */
+/* Index of the first line whose form is >= key (nlines if none); the
+ * key's bucket bounds the search. */
 static size_t lower_bound(const struct prs_lexicon *lx, const char *key,
                           size_t len)
 {
     unsigned b = bucket_of(key, len);
     size_t lo = lx->bucket[b], hi = lx->bucket[b + 1];
     while (lo < hi) {
-        size_t p = line_at_or_after(lx, lo + (hi - lo) / 2);
-        if (p >= hi)
-            p = lo; /* no line starts in the upper half: test lo itself */
-        if (cmp_line(lx, p, key, len) < 0)
-            lo = line_at_or_after(lx, p + 1);
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_line(lx, mid, key, len) < 0)
+            lo = mid + 1;
         else
-            hi = p;
+            hi = mid;
     }
     return lo;
 }
@@ -155,10 +167,9 @@ size_t prs_lexicon_find(const struct prs_lexicon *lx, const char *form,
     size_t n = 0;
     if (!lx || len == 0)
         return 0;
-    for (size_t p = lower_bound(lx, form, len);
-         p < lx->size && cmp_line(lx, p, form, len) == 0;
-         p = line_at_or_after(lx, p + 1)) {
-        size_t lp = p + len + 1; /* after the form and its tab */
+    for (size_t i = lower_bound(lx, form, len);
+         i < lx->nlines && cmp_line(lx, i, form, len) == 0; i++) {
+        size_t lp = lx->line[i] + len + 1; /* after the form and its tab */
         if (lp > lx->size || lx->data[lp - 1] != '\t')
             continue; /* a line without lemma: ignore */
         size_t ll = field_len(lx, lp);
