@@ -20,6 +20,8 @@ struct entry {
 struct prs_marker {
     struct entry *v;
     size_t n, cap;
+    /* Some entry compares with a lexicon variant (lemma, compound part). */
+    bool lexicon;
 };
 
 struct prs_marker *prs_marker_new(void)
@@ -64,6 +66,8 @@ static int add_entry(struct prs_marker *m, const char *text, bool is_stem,
     e->is_prefix = is_prefix;
     e->variant = variant;
     m->n++;
+    if (variant && variant != PRS_VAR_FOLDED)
+        m->lexicon = true;
     return 0;
 }
 
@@ -202,37 +206,50 @@ static size_t best_window(const struct hit *h, size_t n, size_t max_bytes)
     return best;
 }
 
-int prs_snippet_make(struct prs_analyzer *an, const struct prs_marker *m,
-                     const char *text, size_t len, size_t max_bytes,
-                     struct prs_snippet *s)
+/* Runs the analyzer over text[0..len) (flags: enum prs_run_flags) and
+ * appends its tokens to c, their offsets shifted by base. */
+static int collect(struct prs_analyzer *an, const char *text, size_t len,
+                   size_t base, unsigned flags, struct collect *c)
 {
-    struct collect c = {.m = m};
-    s->text = text;
-    s->start = s->end = 0;
-    s->nmarks = 0;
-    int rc = prs_analyzer_run(an, text, len, 0, on_token, &c, NULL);
-    if (rc < 0)
-        goto out;
-    rc = 0;
-    if (c.n == 0) {
-        s->end = len < max_bytes ? len : max_bytes;
-        goto out;
+    size_t first = c->n;
+    int rc = prs_analyzer_run_flags(an, text, len, 0, flags, on_token, c,
+                                    NULL);
+    for (size_t i = first; i < c->n; i++) {
+        c->v[i].start += base;
+        c->v[i].end += base;
     }
-    size_t first = best_window(c.v, c.n, max_bytes);
+    return rc < 0 ? rc : 0;
+}
+
+static bool any_match(const struct collect *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].entry >= 0)
+            return true;
+    return false;
+}
+
+/* Fills s->start and s->end from the tokens c found in text[0..len). */
+static void choose_window(const struct collect *c, const char *text,
+                          size_t len, size_t max_bytes, struct prs_snippet *s)
+{
+    if (c->n == 0) {
+        s->start = 0;
+        s->end = len < max_bytes ? len : max_bytes;
+        return;
+    }
+    size_t first = best_window(c->v, c->n, max_bytes);
     /* Give the first match a little context before it, a few words. */
     size_t lead_in = max_bytes / 5;
     size_t i = first;
-    while (i > 0 && c.v[first].end - c.v[i - 1].start <= lead_in)
+    while (i > 0 && c->v[first].end - c->v[i - 1].start <= lead_in)
         i--;
     /* Near the beginning, start at the beginning. */
-    s->start = c.v[i].start <= lead_in ? 0 : c.v[i].start;
+    s->start = c->v[i].start <= lead_in ? 0 : c->v[i].start;
     size_t k = i;
-    while (k < c.n && c.v[k].end - s->start <= max_bytes) {
-        if (c.v[k].entry >= 0 && (rc = add_mark(s, c.v[k].start, c.v[k].end)) < 0)
-            goto out;
+    while (k < c->n && c->v[k].end - s->start <= max_bytes)
         k++;
-    }
-    s->end = k > i ? c.v[k - 1].end : c.v[i].end;
+    s->end = k > i ? c->v[k - 1].end : c->v[i].end;
     /* Running on to the end of the text or of the sentence reads better
      * when it is close. */
     if (len - s->end <= 40)
@@ -243,6 +260,39 @@ int prs_snippet_make(struct prs_analyzer *an, const struct prs_marker *m,
             break;
         }
     }
+}
+
+int prs_snippet_make(struct prs_analyzer *an, const struct prs_marker *m,
+                     const char *text, size_t len, size_t max_bytes,
+                     struct prs_snippet *s)
+{
+    struct collect c = {.m = m};
+    s->text = text;
+    s->nmarks = 0;
+    /* The window is chosen without the lexicon: a long release holds
+     * hundreds of words, each new to the cache costing dozens of lookups.
+     * Lemmas and compound parts are then looked up in the window alone,
+     * or in the whole text when nothing but them matched. */
+    bool lexicon = m->lexicon;
+    int rc = collect(an, text, len, 0, PRS_RUN_NO_LEXICON, &c);
+    if (rc == 0 && lexicon && !any_match(&c)) {
+        c.n = 0;
+        lexicon = false;
+        rc = collect(an, text, len, 0, 0, &c);
+    }
+    if (rc < 0)
+        goto out;
+    choose_window(&c, text, len, max_bytes, s);
+    if (lexicon) {
+        c.n = 0;
+        rc = collect(an, text + s->start, s->end - s->start, s->start, 0, &c);
+        if (rc < 0)
+            goto out;
+    }
+    for (size_t k = 0; k < c.n && c.v[k].start < s->end; k++)
+        if (c.v[k].entry >= 0 && c.v[k].start >= s->start &&
+            (rc = add_mark(s, c.v[k].start, c.v[k].end)) < 0)
+            goto out;
 out:
     free(c.v);
     return rc;

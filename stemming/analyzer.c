@@ -465,7 +465,8 @@ static int fold_part(struct prs_analyzer *a, const struct scan *sc,
  * å/ä/ö-folded form (fold.c). Variants point into buffers the analyzer
  * owns, as tok->text does, so adding them allocates nothing per token.
  */
-static void add_variants(struct prs_analyzer *a, struct prs_token *tok)
+static void add_variants(struct prs_analyzer *a, struct prs_token *tok,
+                         bool lexicon)
 {
     tok->variants = a->variants;
     tok->nvariants = 0;
@@ -474,7 +475,7 @@ static void add_variants(struct prs_analyzer *a, struct prs_token *tok)
     if (prs_is_stopword(tok->text, tok->len))
         tok->flags |= PRS_TOKF_STOP;
     /* words.c stems compound parts with the same stemmer: keep ours. */
-    if (tok->stem_len < sizeof a->tok_stem) {
+    if (lexicon && tok->stem_len < sizeof a->tok_stem) {
         memcpy(a->tok_stem, tok->stem, tok->stem_len);
         a->tok_stem[tok->stem_len] = '\0';
         tok->stem = a->tok_stem;
@@ -508,6 +509,7 @@ struct run {
     prs_token_fn fn;
     void *ctx;
     uint32_t pos; /* position of the next token that takes one */
+    unsigned flags; /* enum prs_run_flags */
 };
 
 /* What a word's parts say about its joined token. */
@@ -533,7 +535,7 @@ static int deliver(struct run *r, struct prs_token *tok)
         tok->stem = tok->text; /* Snowball would mangle "3,5" */
         tok->stem_len = tok->len;
     }
-    add_variants(r->a, tok);
+    add_variants(r->a, tok, !(r->flags & PRS_RUN_NO_LEXICON));
     return r->fn(tok, r->ctx);
 }
 
@@ -672,12 +674,21 @@ int prs_analyzer_run(struct prs_analyzer *a, const char *text, size_t len,
                      uint32_t first_pos, prs_token_fn fn, void *ctx,
                      uint32_t *next_pos)
 {
+    return prs_analyzer_run_flags(a, text, len, first_pos, 0, fn, ctx,
+                                  next_pos);
+}
+
+int prs_analyzer_run_flags(struct prs_analyzer *a, const char *text,
+                           size_t len, uint32_t first_pos, unsigned flags,
+                           prs_token_fn fn, void *ctx, uint32_t *next_pos)
+{
     struct run r = {
         .a = a,
         .sc = {.s = (const unsigned char *)text, .len = len},
         .fn = fn,
         .ctx = ctx,
         .pos = first_pos,
+        .flags = flags,
     };
     int rc = 0;
     if (!a || !fn || (!text && len > 0)) {

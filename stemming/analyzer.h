@@ -159,6 +159,20 @@ int prs_analyzer_run(struct prs_analyzer *a, const char *text, size_t len,
                      uint32_t first_pos, prs_token_fn fn, void *ctx,
                      uint32_t *next_pos);
 
+/* What prs_analyzer_run_flags() leaves out. */
+enum prs_run_flags {
+    /* The lexicon's variants (lemmas, compound parts and guesses): tokens
+     * carry their text, stem and å/ä/ö-folded form only. For finding
+     * where words are in a long text: a word the cache has not seen costs
+     * dozens of lexicon lookups, the rest of a token very little. */
+    PRS_RUN_NO_LEXICON = 1u << 0,
+};
+
+/* prs_analyzer_run() with flags (enum prs_run_flags); 0 is a full run. */
+int prs_analyzer_run_flags(struct prs_analyzer *a, const char *text,
+                           size_t len, uint32_t first_pos, unsigned flags,
+                           prs_token_fn fn, void *ctx, uint32_t *next_pos);
+
 /* Folds one word the way tokens are folded (NFC + case fold, soft hyphens
  * removed, U+2010/U+2011 -> '-'). Nothing else changes: spaces and
  * punctuation stay. Borrowed result, NUL-ended, valid until the next call

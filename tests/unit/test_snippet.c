@@ -66,6 +66,26 @@ static void chooses_window_with_most_distinct_words(void **state)
     prs_marker_free(m);
 }
 
+/* Compound parts come from the lexicon, looked up in the chosen window
+ * (or the whole text when nothing else matches): "kabla" marks
+ * "undervattenskablar" both next to a plain match and alone. */
+static void marks_compound_parts(void **state)
+{
+    (void)state;
+    struct prs_marker *m = prs_marker_new();
+    assert_int_equal(prs_marker_add_variant(m, PRS_VAR_COMPOUND_PART, "kabla"),
+                     0);
+    const char *far = "Inledning om helt andra saker som inte hör hit. "
+                      "Mer text om väder och vind och annat. "
+                      "Sist läggs nya undervattenskablar ut.";
+    assert_non_null(strstr(html(m, far, 60), "<mark>undervattenskablar</mark>"));
+    assert_int_equal(prs_marker_add_word(m, "kablar", "kabl"), 0);
+    assert_string_equal(html(m, "Kablar och undervattenskablar läggs.", 200),
+                        "<mark>Kablar</mark> och "
+                        "<mark>undervattenskablar</mark> läggs.");
+    prs_marker_free(m);
+}
+
 static void collapses_white_space_and_starts_at_the_beginning(void **state)
 {
     (void)state;
@@ -92,6 +112,7 @@ int main(void)
         cmocka_unit_test(marks_exact_and_stem_matches),
         cmocka_unit_test(marks_prefixes_and_escapes_html),
         cmocka_unit_test(chooses_window_with_most_distinct_words),
+        cmocka_unit_test(marks_compound_parts),
         cmocka_unit_test(collapses_white_space_and_starts_at_the_beginning),
         cmocka_unit_test(cut_text_gets_an_ellipsis),
     };
