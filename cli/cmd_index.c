@@ -21,7 +21,8 @@ static void on_signal(int sig)
 }
 
 static const char index_help[] =
-    "usage: prsearch index [--db DIR] [--prune] [--force] [--quiet] PATH...\n"
+    "usage: prsearch index [--db DIR] [--prune] [--force] [--jobs N] [--quiet]\n"
+    "                      PATH...\n"
     "\n"
     "Adds the releases in each PATH (files, or folders searched recursively)\n"
     "to the index, creating it if needed. Formats, by extension:\n"
@@ -40,11 +41,18 @@ static const char index_help[] =
     "as the run goes, so an interrupted run keeps what it committed and the\n"
     "next run completes the work.\n"
     "\n"
+    "A new (empty) index is built in bulk instead: one writer per core, each\n"
+    "on a share of the releases, merged and compacted at the end. It appears\n"
+    "whole when the run completes; an interrupted bulk build leaves the\n"
+    "index empty, and the next run starts it again.\n"
+    "\n"
     "options:\n"
     "  --db DIR     the index folder (default $PRSEARCH_DB or ./" PRS_DEFAULT_DB ")\n"
     "  --prune      remove releases whose source file below PATH is gone\n"
     "  --force      re-index files even if they are unchanged\n"
     "  --batch N    commit every N releases (default 1000)\n"
+    "  --jobs N     writers for a new index (default: one per core; 1 builds\n"
+    "               it in committed batches like any other run)\n"
     "  --max-file-size BYTES\n"
     "               skip (and report) larger files (default 512 MiB)\n"
     "  --quiet      no progress and no summary, only problems\n"
@@ -77,6 +85,7 @@ int prs_cmd_index(int argc, char **argv)
         {"force", no_argument, NULL, 'f'},
         {"batch", required_argument, NULL, 'b'},
         {"max-file-size", required_argument, NULL, 'm'},
+        {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {0},
@@ -103,6 +112,11 @@ int prs_cmd_index(int argc, char **argv)
                 return prs_cli_usage_error("index",
                                            "--max-file-size must be 1..2^40 bytes");
             opts.max_file_bytes = (size_t)n;
+            break;
+        case 'j':
+            if (prs_parse_int_range(optarg, 1, 64, &n) < 0)
+                return prs_cli_usage_error("index", "--jobs must be 1..64");
+            opts.jobs = (size_t)n;
             break;
         case 'h': fputs(index_help, stdout); return PRS_EXIT_OK;
         default: return prs_cli_usage_error("index", "unknown option");

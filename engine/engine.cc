@@ -54,9 +54,33 @@ struct prs_db {
     Xapian::Database rdb;         // PRS_DB_READ
     Xapian::WritableDatabase wdb; // PRS_DB_WRITE
     uint64_t retries = 0;         // DatabaseModifiedError recoveries
+    // The folder a reader opened: a bulk build (indexer/bulk.h) puts a
+    // new index in its place, which Xapian's reopen() would not notice.
+    dev_t dev = 0;
+    ino_t ino = 0;
 
     Xapian::Database &db() { return writable ? wdb : rdb; }
 };
+
+namespace {
+// True if the folder at db->path is not the one db->rdb was opened from.
+bool replaced(prs_db *db)
+{
+    struct stat st;
+    return stat(db->path.c_str(), &st) == 0 &&
+           (st.st_dev != db->dev || st.st_ino != db->ino);
+}
+
+void open_reader(prs_db *db)
+{
+    struct stat st;
+    if (stat(db->path.c_str(), &st) == 0) {
+        db->dev = st.st_dev;
+        db->ino = st.st_ino;
+    }
+    db->rdb = Xapian::Database(db->path);
+}
+} // namespace
 
 struct prs_xdoc {
     // mutable: prs_db_replace() adds the id term for the duration of the
@@ -354,16 +378,22 @@ extern "C" struct prs_db *prs_db_open(const char *path, int mode,
                                       struct prs_err *err)
 try {
     require(path && *path, "no index path given");
-    require(mode == PRS_DB_READ || mode == PRS_DB_WRITE, "bad open mode");
+    require(mode == PRS_DB_READ || mode == PRS_DB_WRITE ||
+                mode == PRS_DB_WRITE_STAGING,
+            "bad open mode");
     prs_db *db = new prs_db;
     try {
         db->path = path;
-        db->writable = mode == PRS_DB_WRITE;
-        if (db->writable)
+        db->writable = mode != PRS_DB_READ;
+        if (mode == PRS_DB_WRITE)
             db->wdb = Xapian::WritableDatabase(
                 path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+        else if (mode == PRS_DB_WRITE_STAGING)
+            db->wdb = Xapian::WritableDatabase(
+                path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC |
+                          Xapian::DB_DANGEROUS | Xapian::DB_BACKEND_GLASS);
         else
-            db->rdb = Xapian::Database(path);
+            open_reader(db);
     } catch (...) {
         delete db;
         throw;
@@ -375,6 +405,22 @@ try {
     w.op = "open";
     set_err_from_current_exception(err, w);
     return nullptr;
+}
+
+extern "C" int prs_db_merge(const char *const *srcs, size_t n,
+                            const char *dest, struct prs_err *err)
+try {
+    require(srcs && n > 0 && dest && *dest, "nothing to merge");
+    Xapian::Database all;
+    for (size_t i = 0; i < n; i++)
+        all.add_database(Xapian::Database(srcs[i]));
+    all.compact(dest);
+    return 0;
+} catch (...) {
+    where w;
+    w.path = dest;
+    w.op = "merge";
+    return set_err_from_current_exception(err, w);
 }
 
 extern "C" void prs_db_close(struct prs_db *db)
@@ -395,6 +441,10 @@ try {
 extern "C" int prs_db_reopen(struct prs_db *db, struct prs_err *err)
 try {
     require(db, "no index");
+    if (!db->writable && replaced(db)) {
+        open_reader(db);
+        return 1;
+    }
     return db->db().reopen() ? 1 : 0;
 } catch (...) {
     return set_err_from_current_exception(err, at(db, "reopen"));

@@ -22,12 +22,24 @@ enum prs_db_mode {
     PRS_DB_READ = 0,  /* read-only; PRS_E_NOTFOUND if there is no index */
     PRS_DB_WRITE = 1, /* read-write, created if missing; PRS_E_LOCKED if
                          another writer has it */
+    /* A new staging index for a bulk build: anything at path is
+     * overwritten, and nothing is synced or kept crash-safe (Xapian's
+     * DB_NO_SYNC | DB_DANGEROUS), which makes writing faster. A crash
+     * leaves it unusable: only for an index thrown away unless the build
+     * completes. */
+    PRS_DB_WRITE_STAGING = 2,
 };
 
 struct prs_db;
 
 /* Opens the index at path. Free with prs_db_close(). NULL + err on failure. */
 struct prs_db *prs_db_open(const char *path, int mode, struct prs_err *err);
+/* Merges the indexes srcs[0..n) into a new compacted index at dest, which
+ * must not exist: documents are renumbered in order (those of srcs[0]
+ * first), terms and postings merged; of metadata keys found in several,
+ * the first source's value is kept. */
+int prs_db_merge(const char *const *srcs, size_t n, const char *dest,
+                 struct prs_err *err);
 /* Closes; a writer's uncommitted changes are committed first (as Xapian
  * does). NULL ok. */
 void prs_db_close(struct prs_db *db);

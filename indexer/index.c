@@ -1,6 +1,7 @@
 #include "index.h"
 
 #include "analyzer.h"
+#include "bulk.h"
 #include "doc.h"
 #include "engine.h"
 #include "log.h"
@@ -17,16 +18,17 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 struct run {
     const struct prs_index_opts *opts;
     struct prs_index_stats *stats;
     struct prs_db *db;
     struct prs_analyzer *an;
+    struct prs_bulk *bulk;       /* set when a new index is built in bulk */
     const struct prs_file *file; /* the file being indexed */
     char source_key[17];         /* hex hash of file->abspath */
     size_t uncommitted;          /* releases written since the last commit */
-    size_t file_docs;            /* releases written from the current file */
     uint64_t bytes_done;
     uint64_t bytes_total;
     size_t files_total;
@@ -77,13 +79,19 @@ static void report_bad(const char *where, const char *msg)
     prs_log_warn("%s: %s", where, msg);
 }
 
-static int commit(struct run *r)
+/* The time of this commit, for PRS_META_UPDATED. */
+static void utc_stamp(char *out, size_t cap)
 {
-    char stamp[32];
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int commit(struct run *r)
+{
+    char stamp[32];
+    utc_stamp(stamp, sizeof stamp);
     int rc = prs_db_set_metadata(r->db, PRS_META_UPDATED, stamp, r->err);
     if (rc == 0)
         rc = prs_db_commit(r->db, r->err);
@@ -108,12 +116,17 @@ static int write_doc(struct run *r, struct prs_doc *doc, const char *where)
         r->stats->records_bad++;
         return 0;
     }
-    struct prs_xdoc *xd = prs_xdoc_new(&err);
-    int rc = xd ? prs_termgen_doc(r->an, doc, r->source_key, xd, &err)
-                : err.code;
-    if (rc == 0)
-        rc = prs_db_replace(r->db, doc->id, xd, &err);
-    prs_xdoc_free(xd);
+    if (r->bulk) {
+        int rc = prs_bulk_add(r->bulk, doc, r->source_key, where, &err);
+        if (rc < 0) {
+            *r->err = err;
+            r->fatal = rc;
+            return rc;
+        }
+        r->stats->docs_written++; /* queued; the writers' count at the end */
+        return 0;
+    }
+    int rc = prs_termgen_write(r->an, r->db, doc, r->source_key, &err);
     if (rc < 0) {
         /* Analysis or a single write failing is this release's problem
          * unless the index itself is in trouble. */
@@ -127,7 +140,6 @@ static int write_doc(struct run *r, struct prs_doc *doc, const char *where)
         return 0;
     }
     r->stats->docs_written++;
-    r->file_docs++;
     if (++r->uncommitted >= r->opts->batch_docs)
         return commit(r);
     return 0;
@@ -221,7 +233,6 @@ static int index_file(struct run *r, const struct prs_file *f)
         goto out;
     }
     r->file = f;
-    r->file_docs = 0;
     if (f->format == PRS_FMT_JSONL || f->format == PRS_FMT_JSON)
         rc = prs_parse_json_file(f->path, r->opts->max_file_bytes,
                                  on_json_record, on_json_bad, r, &err);
@@ -245,7 +256,8 @@ static int index_file(struct run *r, const struct prs_file *f)
     r->stats->bytes += f->size;
     /* Recorded with the batch that holds the file's last release, so an
      * interrupted run redoes exactly the files it did not finish. */
-    rc = prs_db_set_metadata(r->db, key, sig, r->err);
+    rc = r->bulk ? prs_bulk_set_metadata(r->bulk, key, sig, r->err)
+                 : prs_db_set_metadata(r->db, key, sig, r->err);
     if (rc < 0)
         r->fatal = rc;
 out:
@@ -344,6 +356,47 @@ static void on_walk_bad(const char *path, const char *msg, void *ctx)
     r->stats->paths_bad++;
 }
 
+/* Builds in bulk (bulk.h) when the index is empty, there is something to
+ * index and more than one writer may run. */
+static int maybe_start_bulk(struct run *r, const char *db_path, size_t nfiles)
+{
+    size_t jobs = r->opts->jobs;
+    if (jobs == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = cores > 1 ? (size_t)cores : 1;
+    }
+    struct prs_db_stats st;
+    if (jobs < 2 || nfiles == 0)
+        return 0;
+    int rc = prs_db_stats(r->db, &st, r->err);
+    if (rc < 0 || st.doccount > 0)
+        return rc;
+    if (!(r->bulk = prs_bulk_start(db_path, jobs, r->opts->batch_docs, r->err)))
+        return r->err->code;
+    return prs_bulk_set_metadata(r->bulk, PRS_META_SCHEMA, PRS_SCHEMA_VERSION,
+                                 r->err);
+}
+
+/* Puts the bulk-built index in place; an interrupted build is dropped. */
+static void finish_bulk(struct run *r)
+{
+    char stamp[32];
+    size_t written = 0, bad = 0;
+    utc_stamp(stamp, sizeof stamp);
+    int rc = r->stats->interrupted ? 0
+             : prs_bulk_set_metadata(r->bulk, PRS_META_UPDATED, stamp, r->err);
+    if (rc == 0 && r->fatal == 0 && !r->stats->interrupted)
+        rc = prs_bulk_finish(r->bulk, &r->db, &written, &bad, r->err);
+    if (rc < 0)
+        r->fatal = rc;
+    /* Nothing counts as indexed unless the new index is in place. */
+    bool landed = r->fatal == 0 && !r->stats->interrupted;
+    r->stats->docs_written = landed ? written : 0;
+    r->stats->records_bad += bad;
+    if (!landed)
+        r->stats->files_indexed = 0;
+}
+
 /* Forces a full re-index when the index was written by another schema. */
 static int check_schema(struct run *r, bool *force)
 {
@@ -406,7 +459,8 @@ int prs_index_run(const char *db_path, const char *const *paths,
         rc = err->code;
         goto out;
     }
-    if ((rc = check_schema(&r, &opts.force)) < 0)
+    if ((rc = check_schema(&r, &opts.force)) < 0 ||
+        (rc = maybe_start_bulk(&r, db_path, files.n)) < 0)
         goto out;
 
     for (size_t i = 0; i < files.n && !stop_requested(&r); i++) {
@@ -417,14 +471,19 @@ int prs_index_run(const char *db_path, const char *const *paths,
         progress(&r, false);
     }
     stats->interrupted = stop_requested(&r);
-    if (r.fatal == 0 && opts.prune && !stats->interrupted)
-        prune(&r, roots, npaths);
-    if (r.fatal == 0)
-        commit(&r);
+    if (r.bulk) {
+        finish_bulk(&r); /* a new index: nothing to prune */
+    } else {
+        if (r.fatal == 0 && opts.prune && !stats->interrupted)
+            prune(&r, roots, npaths);
+        if (r.fatal == 0)
+            commit(&r);
+    }
     rc = r.fatal;
     progress(&r, true);
 out:
     stats->seconds = now_seconds() - r.started;
+    prs_bulk_free(r.bulk);
     prs_analyzer_free(r.an);
     prs_db_close(r.db);
     prs_filelist_free(&files);

@@ -19,6 +19,9 @@ struct prs_index_opts {
     bool force;          /* re-index unchanged files too */
     size_t batch_docs;   /* commit after this many releases (0: default) */
     size_t max_file_bytes; /* larger files are skipped (0: default) */
+    /* Writers for a new (empty) index, built in bulk (bulk.h): 0 is one
+     * per core, 1 writes in committed batches as an update does. */
+    size_t jobs;
     /* Set asynchronously (SIGINT/SIGTERM) to stop after the current
      * release; what was written so far is committed. May be NULL. */
     volatile sig_atomic_t *stop;

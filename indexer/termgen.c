@@ -220,3 +220,15 @@ int prs_termgen_doc(struct prs_analyzer *an, const struct prs_doc *doc,
     free(json);
     return rc;
 }
+
+int prs_termgen_write(struct prs_analyzer *an, struct prs_db *db,
+                      const struct prs_doc *doc, const char *source_key,
+                      struct prs_err *err)
+{
+    struct prs_xdoc *xd = prs_xdoc_new(err);
+    int rc = xd ? prs_termgen_doc(an, doc, source_key, xd, err) : err->code;
+    if (rc == 0)
+        rc = prs_db_replace(db, doc->id, xd, err);
+    prs_xdoc_free(xd);
+    return rc;
+}

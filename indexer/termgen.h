@@ -29,6 +29,13 @@ int prs_termgen_doc(struct prs_analyzer *an, const struct prs_doc *doc,
                     const char *source_key, struct prs_xdoc *xd,
                     struct prs_err *err);
 
+/* Analyses doc and writes it into db under its id, replacing any release
+ * with that id. Errors are doc's (PRS_E_PARSE, PRS_E_RANGE, ...) or the
+ * index's (PRS_E_NOMEM, PRS_E_ENGINE, PRS_E_IO). */
+int prs_termgen_write(struct prs_analyzer *an, struct prs_db *db,
+                      const struct prs_doc *doc, const char *source_key,
+                      struct prs_err *err);
+
 /* Writes the sortable date value ("YYYYMMDDHHMM", unknown parts "00") for
  * a normalised date ("YYYY[-MM[-DD[THH:MM]]]") into out (cap >= 13).
  * Returns 0 or PRS_E_PARSE. Also used for --since/--until. */

@@ -51,7 +51,7 @@ class CorpusTest(TempDirTest):
         db = os.path.join(self.tmp, "db")
         batch = 1000
         proc = subprocess.Popen([PRSEARCH, "index", "--db", db, "--quiet",
-                                 "--batch", str(batch), JSONL],
+                                 "--jobs", "1", "--batch", str(batch), JSONL],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             # Wait (bounded) until at least two batches are committed.
@@ -79,6 +79,43 @@ class CorpusTest(TempDirTest):
 
         p = run("index", "--db", db, "--quiet", JSONL, check=0)
         self.assertEqual(stats(db)["documents"], 44397, p.stderr)
+
+    def test_kill_9_during_a_bulk_build_leaves_no_partial_index(self):
+        db = os.path.join(self.tmp, "db")
+        proc = subprocess.Popen([PRSEARCH, "index", "--db", db, "--quiet",
+                                 "--jobs", "2", PRESS],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        shard = os.path.join(f"{db}.build-{proc.pid}", "shard-0")
+        try:
+            # Wait (bounded) until a writer has flushed releases to disk.
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline and proc.poll() is None:
+                if os.path.isdir(shard) and tree_bytes(shard) > 1_000_000:
+                    break
+                time.sleep(0.05)
+            self.assertIsNone(proc.poll(), "indexing finished before it was killed")
+            proc.send_signal(signal.SIGKILL)
+        finally:
+            proc.wait()
+        self.assertEqual(proc.returncode, -signal.SIGKILL)
+        self.assertEqual(stats(db)["documents"], 0, "no half-built index")
+
+        p = run("index", "--db", db, "--quiet", PRESS, check=0)
+        self.assertEqual(stats(db)["documents"], 8489, p.stderr)
+        self.assertFalse(os.path.exists(os.path.dirname(shard)))
+        for query, want in KNOWN_ITEMS:
+            self.assertIn(want, search_ids(db, *query, limit=3), query)
+
+
+def tree_bytes(path):
+    total = 0
+    for dirpath, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(dirpath, name))
+            except OSError:
+                pass  # removed while we looked
+    return total
 
 
 if __name__ == "__main__":

@@ -207,6 +207,65 @@ class SeedTest(TempDirTest):
             self.assertEqual(search_ids(db, word), [], word)
 
 
+class BulkTest(TempDirTest):
+    """A new index is built by several writers and merged; it must hold
+    exactly what a batched build holds."""
+
+    def build(self, name, jobs, inputs):
+        db = os.path.join(self.tmp, name)
+        p = run("index", "--db", db, "--jobs", str(jobs), *inputs, check=0)
+        return db, p
+
+    def test_bulk_build_equals_a_batched_build(self):
+        sample = os.path.join(SOURCE, "data", "sample", "pressmeddelanden")
+        # The same id twice: the later record replaces the earlier one,
+        # whichever writer gets it.
+        recs = [jsonl_record(i) for i in range(1, 40)]
+        recs.append(jsonl_record(7, title="Ersatt rapport om fiskgjusar"))
+        export = self.write("export.jsonl", "\n".join(recs) + "\n")
+        inputs = (sample, os.path.join(CORPUS, "seed"), export)
+        bulk, p = self.build("bulk", 2, inputs)
+        batched, _ = self.build("batched", 1, inputs)
+
+        # 200 + 1 + 40 written, the repeated id once in the index
+        self.assertIn("indexed 241 releases", p.stderr)
+        self.assertEqual(stats(bulk)["documents"], 240)
+        self.assertEqual(stats(batched)["documents"], 240)
+        for query in ("skyddsmasker", "regeringen", "havsörnar", "Vikmång",
+                      "civila försvaret", '"ålderism och ojämställdhet"'):
+            self.assertEqual(sorted(search_ids(bulk, query, limit=50)),
+                             sorted(search_ids(batched, query, limit=50)), query)
+        doc = json.loads(run("show", "--db", bulk, "--json", "arkiv/7", check=0).stdout)
+        self.assertEqual(doc["title"], "Ersatt rapport om fiskgjusar")
+        # Only the index is left, and it knows which files it holds.
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["batched", "bulk", "export.jsonl"])
+        p = run("index", "--db", bulk, *inputs, check=0)
+        self.assertIn("indexed 0 releases", p.stderr)
+
+    def test_bulk_build_reports_bad_records(self):
+        lines = [jsonl_record(1), "{not json", '{"id": "x"}', jsonl_record(2)]
+        path = self.write("in/records.jsonl", "\n".join(lines) + "\n")
+        db = os.path.join(self.tmp, "db")
+        p = run("index", "--db", db, "--jobs", "2", path, check=3)
+        self.assertIn("records.jsonl:2", p.stderr)
+        self.assertIn("records.jsonl:3", p.stderr)
+        self.assertEqual(stats(db)["documents"], 2)
+
+    def test_leftovers_of_a_killed_build_are_removed(self):
+        db = os.path.join(self.tmp, "db")
+        # A dead process's staging directory (pid 2^22 + 1 is above
+        # Linux's pid_max default) and a live one's, which stays.
+        dead = os.path.join(self.tmp, "db.build-4194305")
+        live = os.path.join(self.tmp, f"db.build-{os.getpid()}")
+        for d in (dead, live):
+            os.makedirs(os.path.join(d, "shard-0"))
+        p = run("index", "--db", db, "--jobs", "2", self.write("a.md", MD), check=0)
+        self.assertIn("db.build-4194305", p.stderr)
+        self.assertFalse(os.path.exists(dead))
+        self.assertTrue(os.path.exists(live))
+        self.assertEqual(stats(db)["documents"], 1)
+
+
 class UsageTest(TempDirTest):
     def test_help_and_usage_errors(self):
         for cmd in ("index", "search", "show", "stats", "delete"):
@@ -214,6 +273,7 @@ class UsageTest(TempDirTest):
             self.assertIn(f"usage: prsearch {cmd}", p.stdout)
         self.assertIn("commands:", run("--help", check=0).stdout)
         run("index", check=2)
+        run("index", "--jobs", "0", self.tmp, check=2)
         run("search", "--db", self.tmp, check=2)
         run("search", "--limit", "0", "x", check=2)
         run("search", "--limit", "abc", "x", check=2)

@@ -10,7 +10,7 @@ import time
 import unittest
 import urllib.parse
 
-from serve import TOKEN, Server, index_sample, prsearch, rmtree, tempdir
+from serve import SAMPLE, TOKEN, Server, index_sample, prsearch, rmtree, tempdir
 
 MASKS = "pressmeddelanden/2026/01/20-000-skyddsmasker-till-det-civila-forsvaret"
 SEED = "seed/norrkoping-klockaretorpet"
@@ -415,6 +415,29 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(b["hits"][0]["id"], MASKS)
         self.assertEqual(self.srv.get_json("/healthz")[0], 200)
         self.assertIsNone(self.srv.proc.poll())
+
+
+class BulkBuildTest(unittest.TestCase):
+    """A server started on an empty index sees the index a bulk build puts
+    in its place (a new folder, which Xapian alone would not notice)."""
+
+    def test_bulk_built_index_becomes_visible(self):
+        tmp = tempdir("prs-http-bulk-")
+        self.addCleanup(rmtree, tmp)
+        db = os.path.join(tmp, "db")
+        os.makedirs(os.path.join(tmp, "nothing"))
+        prsearch("index", "--db", db, os.path.join(tmp, "nothing"))
+        srv = Server(db, tmp)
+        self.addCleanup(srv.stop, signal.SIGKILL)
+        self.assertEqual(srv.get_json(q(q="skyddsmasker"))[2]["total"], 0)
+        prsearch("index", "--db", db, "--jobs", "2",
+                 os.path.join(SAMPLE, "pressmeddelanden"))
+        end, streak = time.monotonic() + 10, 0
+        while streak < 8 and time.monotonic() < end:
+            hits = srv.get_json(q(q="skyddsmasker"))[2]["hits"]
+            streak = streak + 1 if hits and hits[0]["id"] == MASKS else 0
+        self.assertEqual(streak, 8)
+        self.assertEqual(srv.stop(), 0)
 
 
 class NoTokenTest(unittest.TestCase):
