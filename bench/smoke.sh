@@ -21,3 +21,6 @@ for dirpath, _, files in os.walk(sys.argv[1]):
 PY
 python3 "$here/bench/make_queries.py" "$work/releases.jsonl" 100 >"$work/queries"
 "$PRS_QUERY_BENCH" "$work/db" "$work/queries" 2
+
+PRS_REF_SERVER=${PRS_REF_SERVER:?} "$here/bench/server.sh" --smoke
+"$here/bench/scale.sh" --smoke

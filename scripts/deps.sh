@@ -9,7 +9,7 @@ packages=(
     libutf8proc-dev libgumbo-dev zlib1g-dev libcmocka-dev libinih-dev
     xapian-tools hunspell-sv hunspell-tools
     chromium chromium-driver
-    xapian-omega time
+    xapian-omega time wrk
 )
 
 missing=()
