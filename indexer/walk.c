@@ -165,7 +165,8 @@ static int walk_dir(struct walker *w, int depth)
         }
         n++;
     }
-    qsort(names, n, sizeof *names, compare_names);
+    if (n > 1) /* an empty folder leaves names NULL, which qsort rejects */
+        qsort(names, n, sizeof *names, compare_names);
     size_t base_len = w->path.len;
     for (size_t i = 0; i < n && rc == 0; i++) {
         w->path.len = base_len;

@@ -110,6 +110,14 @@ class BadInputTest(TempDirTest):
         self.assertEqual(stats(db)["documents"], 1)
 
 
+    def test_empty_folder_makes_an_empty_index(self):
+        os.makedirs(os.path.join(self.tmp, "empty"))
+        db = os.path.join(self.tmp, "db")
+        p = run("index", "--db", db, os.path.join(self.tmp, "empty"), check=0)
+        self.assertRegex(p.stderr, r"^prsearch: indexed 0 releases from 0 of 0 files[^\n]*\n$")
+        self.assertEqual(stats(db)["documents"], 0)
+
+
 class ReindexTest(TempDirTest):
     """Re-indexing replaces in place; unchanged files are skipped."""
 
