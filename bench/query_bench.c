@@ -1,17 +1,19 @@
 /*
  * query_bench.c: in-process query latency of prsearch (docs/BENCHMARKS.md).
  *
- *   query_bench DB QUERIES [ROUNDS]
+ *   query_bench [--facets] DB QUERIES [ROUNDS]
  *
  * Opens the index, its synonyms and one analyzer as `prsearch search`
  * does, then runs every query of QUERIES (one per line; a line
  * "year=YYYY<TAB>query" adds that filter) ROUNDS times (default 3) through
  * prs_search() with the full query processing (compounds, folding,
- * correction, the last word as a prefix), top 10 with snippets, no
- * facets. The first round only warms the caches; the others are timed
+ * correction, the last word as a prefix), top 10 with snippets, without
+ * facets unless --facets (which also counts the total exactly, as
+ * /api/search does by default). The first round only warms the caches; the others are timed
  * query by query. Prints p50, p95, p99, the maximum and queries/s.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,8 +90,13 @@ static size_t read_queries(const char *path, struct query **out)
 
 int main(int argc, char **argv)
 {
+    bool facets = argc > 1 && strcmp(argv[1], "--facets") == 0;
+    if (facets) {
+        argc--;
+        argv++;
+    }
     if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: query_bench DB QUERIES [ROUNDS]\n");
+        fprintf(stderr, "usage: query_bench [--facets] DB QUERIES [ROUNDS]\n");
         return 2;
     }
     int rounds = argc == 4 ? atoi(argv[3]) : 3;
@@ -117,6 +124,7 @@ int main(int argc, char **argv)
                 .limit = 10,
                 .sort = PRS_SORT_RELEVANCE,
                 .year = queries[i].year[0] ? queries[i].year : NULL,
+                .facets = facets,
                 .suggest = true,
                 .correct = true,
                 .recency_weight = PRS_RECENCY_WEIGHT,

@@ -8,9 +8,9 @@
 #
 # Measures, at 1, 16 and 64 connections (wrk -t 2, -t 1 for one
 # connection), for RUNS runs (default 3) alternating prsearch and the
-# reference: prsearch's /api/search (snippets; facets too, which the API
-# always computes), its /api/suggest (the queries' prefixes) and
-# ref_server's /search. Prints each run, then the medians (requests/s,
+# reference: prsearch's /api/search with snippets and facets (the search
+# page's request), the same without facets (facets=0), its /api/suggest
+# (the queries' prefixes) and ref_server's /search. Prints each run, then the medians (requests/s,
 # p50, p99) with the non-2xx answers and socket errors of all runs, and
 # the ratios at 64 connections.
 #
@@ -106,10 +106,12 @@ start_server ref_server "$ref" --db "$db"
 ref_url=${url%/}
 
 # The measured targets: name, base URL, KIND of wrk_queries.lua.
-targets=("search $prs_url search" "suggest $prs_url suggest" "ref $ref_url ref")
+targets=("search $prs_url search" "bare $prs_url bare" "suggest $prs_url suggest"
+    "ref $ref_url ref")
 label() {
     case $1 in
         search) echo "prsearch /api/search" ;;
+        bare) echo "  ... facets=0" ;;
         suggest) echo "prsearch /api/suggest" ;;
         ref) echo "ref_server /search" ;;
     esac
@@ -148,7 +150,7 @@ for run in $(seq "$runs"); do
         # Alternate who goes first, so drift in the machine hits both alike.
         order=("${targets[@]}")
         if [ $((run % 2)) = 0 ]; then
-            order=("${targets[2]}" "${targets[0]}" "${targets[1]}")
+            order=("${targets[3]}" "${targets[0]}" "${targets[1]}" "${targets[2]}")
         fi
         for t in "${order[@]}"; do
             read -r name base kind <<<"$t"
@@ -186,8 +188,10 @@ for t in "${targets[@]}"; do
     done
 done
 awk -v s="$(median search 64 rps)" -v r="$(median ref 64 rps)" -v g="$(median suggest 64 rps)" \
+    -v b="$(median bare 64 rps)" \
     -v s50="$(median search 64 p50_ms)" -v r50="$(median ref 64 p50_ms)" \
     -v s99="$(median search 64 p99_ms)" -v r99="$(median ref 64 p99_ms)" 'BEGIN {
     printf "at 64 connections: prsearch /api/search answers %.3fx the reference'"'"'s requests/s (p50 %.1fx, p99 %.1fx as long)\n",
         s / r, s50 / r50, s99 / r99
+    printf "at 64 connections: without facets /api/search answers %.3fx the reference'"'"'s requests/s\n", b / r
     printf "at 64 connections: prsearch /api/suggest answers %.2fx /api/search'"'"'s requests/s\n", g / s }'

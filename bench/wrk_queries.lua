@@ -6,6 +6,7 @@
 -- KIND says what a line of QUERIES becomes (percent-encoded):
 --   search   /api/search?q=QUERY, plus &year=YYYY for a "year=YYYY<TAB>"
 --            line (prsearch)
+--   bare     the same with &facets=0: no facet counts (prsearch)
 --   suggest  /api/suggest?q=PREFIX, PREFIX being what is typed on the way
 --            to the query: its first word and the first half of the next
 --            (of the only word if there is one), quotes and * left out
@@ -63,14 +64,15 @@ end
 local function path_for(line, kind)
     local year, query = line:match("^year=(%d%d%d%d)\t(.*)$")
     query = query or line
-    if kind == "search" then
-        return "/api/search?q=" .. encode(query) .. (year and "&year=" .. year or "")
+    if kind == "search" or kind == "bare" then
+        return "/api/search?q=" .. encode(query) .. (year and "&year=" .. year or "") ..
+            (kind == "bare" and "&facets=0" or "")
     elseif kind == "suggest" then
         return "/api/suggest?q=" .. encode(suggest_prefix(query))
     elseif kind == "ref" then
         return "/search?q=" .. encode(query)
     end
-    error("wrk_queries.lua: KIND must be search, suggest or ref, not " .. tostring(kind))
+    error("wrk_queries.lua: KIND must be search, bare, suggest or ref, not " .. tostring(kind))
 end
 
 function setup(thread)

@@ -128,7 +128,7 @@ static int print_human(const struct prs_search_request *req,
         return 0;
     }
     printf("%zu-%zu of %s%llu releases\n\n", req->offset + 1,
-           req->offset + r->nhits, r->total > req->offset + r->nhits ? "about " : "",
+           req->offset + r->nhits, r->total_exact ? "" : "about ",
            (unsigned long long)r->total);
     for (size_t i = 0; i < r->nhits; i++) {
         const struct prs_search_hit *h = &r->hits[i];

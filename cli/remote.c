@@ -484,6 +484,9 @@ int prs_remote_search(const char *url, const struct prs_search_request *req,
         }
         if (page == first) {
             out->r.total = (uint64_t)json_integer_value(total);
+            /* An older server without the field counted exactly. */
+            json_t *exact = json_object_get(root, "total_exact");
+            out->r.total_exact = !json_is_false(exact);
             const char *w = json_string_value(json_object_get(root, "warning"));
             const char *c = json_string_value(json_object_get(root, "corrected"));
             if ((w && !(out->r.warning = strdup(w))) ||

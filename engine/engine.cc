@@ -106,6 +106,7 @@ struct hit {
 struct prs_hits {
     std::vector<hit> hits;
     uint64_t total = 0;
+    bool total_exact = false;
 };
 
 namespace {
@@ -359,6 +360,8 @@ void run_search(prs_db *db, const Xapian::Query &query,
         out->hits.push_back(std::move(h));
     }
     out->total = mset.get_matches_estimated();
+    out->total_exact =
+        mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
 }
 
 } // namespace
@@ -1180,6 +1183,13 @@ try {
     return h ? h->total : 0;
 } catch (...) {
     return 0;
+}
+
+extern "C" bool prs_hits_total_exact(const struct prs_hits *h)
+try {
+    return h ? h->total_exact : true;
+} catch (...) {
+    return false;
 }
 
 extern "C" double prs_hits_score(const struct prs_hits *h, size_t i)

@@ -201,6 +201,8 @@ int prs_db_search(struct prs_db *db, const struct prs_query *q,
 size_t prs_hits_count(const struct prs_hits *h); /* hits in this page */
 /* Matching documents in all: exact when small, else Xapian's estimate. */
 uint64_t prs_hits_total(const struct prs_hits *h);
+/* Whether prs_hits_total() is exact (Xapian's bounds met), not estimated. */
+bool prs_hits_total_exact(const struct prs_hits *h);
 double prs_hits_score(const struct prs_hits *h, size_t i);
 /* Borrowed: valid until prs_hits_free(). */
 const char *prs_hits_data(const struct prs_hits *h, size_t i, size_t *len);

@@ -255,8 +255,10 @@ static int count_facets(struct prs_db *db, const struct prs_query *q,
         if (rc == 0 && fc.rc < 0)
             rc = prs_err_set(err, fc.rc, "out of memory");
         /* The run with every filter counts the matches exactly. */
-        if (rc == 0 && run < 0)
+        if (rc == 0 && run < 0) {
             out->total = total;
+            out->total_exact = true;
+        }
         prs_query_free(filter);
     }
     for (int f = 0; rc == 0 && f < PRS_NFACETS; f++)
@@ -339,11 +341,13 @@ static int forgiving_tier(struct prs_db *db, struct prs_analyzer *an,
         rc = prs_db_search(db, q, &opts, &hits, err);
         if (rc == 0) {
             out->total += prs_hits_total(hits);
+            out->total_exact &= prs_hits_total_exact(hits);
             prs_hits_free(hits);
             hits = NULL;
         }
     } else if (rc == 0) {
         out->total += prs_hits_total(hits);
+        out->total_exact &= prs_hits_total_exact(hits);
         rc = load_hits(an, built->marker, hits, snippet_bytes, out, err);
     }
     prs_hits_free(hits);
@@ -434,6 +438,7 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
         }
     }
     out->total = prs_hits_total(hits);
+    out->total_exact = prs_hits_total_exact(hits);
     rc = load_hits(an, built.marker, hits, snippet_bytes, out, err);
     bool tiered = false;
     if (rc == 0) {

@@ -59,7 +59,7 @@ struct prs_search_request {
     const char *year;
     /* Count facets: each facet over the query with every filter except
      * its own applied, so a visitor sees what choosing another value of
-     * the same facet would give. */
+     * the same facet would give. Counting also makes the total exact. */
     bool facets;
     /* Look for a "did you mean" when the query finds little. */
     bool suggest;
@@ -87,6 +87,9 @@ struct prs_search_hit {
 
 struct prs_search_result {
     uint64_t total;
+    /* Whether total is exact: always with facets; without, only when the
+     * matches were few enough to count on the way (else an estimate). */
+    bool total_exact;
     size_t nhits;
     struct prs_search_hit *hits;
     char *warning; /* a query problem that was worked around, or NULL */

@@ -25,6 +25,13 @@ static json_t *facet_json(const struct prs_facet *f)
     return a;
 }
 
+static json_t *facets_json(const struct prs_facet f[PRS_NFACETS])
+{
+    return json_pack("{s:o, s:o, s:o}", "year", facet_json(&f[PRS_FACET_YEAR]),
+                     "org", facet_json(&f[PRS_FACET_ORG]), "type",
+                     facet_json(&f[PRS_FACET_TYPE]));
+}
+
 static json_t *hit_json(const struct prs_search_hit *h, struct prs_buf *snip)
 {
     prs_buf_reset(snip);
@@ -56,7 +63,7 @@ static int date_or_reply(struct prs_reqctx *rc, const char *name,
 void prs_api_search(struct prs_reqctx *rc)
 {
     const char *q, *sort, *org, *type, *year, *from, *to;
-    long long page, size;
+    long long page, size, facets;
     if (param_str_or_reply(rc, "q", Q_MAX_BYTES, &q) < 0 ||
         param_int_or_reply(rc, "page", 1, MAX_DEPTH, 1, &page) < 0 ||
         param_int_or_reply(rc, "size", 1, MAX_SIZE, 10, &size) < 0 ||
@@ -64,6 +71,7 @@ void prs_api_search(struct prs_reqctx *rc)
         param_str_or_reply(rc, "org", LABEL_MAX_BYTES, &org) < 0 ||
         param_str_or_reply(rc, "type", LABEL_MAX_BYTES, &type) < 0 ||
         param_str_or_reply(rc, "year", 4, &year) < 0 ||
+        param_int_or_reply(rc, "facets", 0, 1, 1, &facets) < 0 ||
         date_or_reply(rc, "from", false, &from) < 0 ||
         date_or_reply(rc, "to", true, &to) < 0)
         return;
@@ -99,7 +107,7 @@ void prs_api_search(struct prs_reqctx *rc)
         .org = org && *org ? org : NULL,
         .type = type && *type ? type : NULL,
         .year = year && *year ? year : NULL,
-        .facets = true,
+        .facets = facets == 1,
         .suggest = true,
         .correct = true,
         .synonyms = rc->w->syn,
@@ -134,14 +142,12 @@ void prs_api_search(struct prs_reqctx *rc)
     prs_buf_free(&snip);
     double took = (prs_now() - rc->start) * 1000.0;
     json_t *body = hits ? json_pack(
-        "{s:s, s:I, s:f, s:I, s:I, s:o, s:{s:o, s:o, s:o}, s:s?}", "query",
-        req.query, "total", (json_int_t)r.total, "took_ms",
+        "{s:s, s:I, s:b, s:f, s:I, s:I, s:o, s:o, s:s?}", "query", req.query,
+        "total", (json_int_t)r.total, "total_exact", r.total_exact, "took_ms",
         (double)(long long)(took * 1000.0) / 1000.0, "page", (json_int_t)page,
-        "size", (json_int_t)size, "hits", hits, "facets", "year",
-        facet_json(&r.facets[PRS_FACET_YEAR]), "org",
-        facet_json(&r.facets[PRS_FACET_ORG]), "type",
-        facet_json(&r.facets[PRS_FACET_TYPE]), "suggestion", r.suggestion)
-                       : NULL;
+        "size", (json_int_t)size, "hits", hits, "facets",
+        req.facets ? facets_json(r.facets) : json_null(), "suggestion",
+        r.suggestion) : NULL;
     if (!body) {
         prs_reply_error(rc, 500, "internal", NULL, "out of memory");
         goto out;

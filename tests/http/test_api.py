@@ -112,6 +112,23 @@ class ApiTest(unittest.TestCase):
         for h in d["hits"]:
             self.assertTrue(h["date"].startswith("2026-01"), h)
 
+    def test_facets_can_be_left_out(self):
+        # A common word: counting facets makes the total exact; without
+        # them it is Xapian's estimate, and the answer says so.
+        full = self.search(q="regeringen", size=2)
+        bare = self.search(q="regeringen", size=2, facets=0)
+        self.assertTrue(full["total_exact"])
+        self.assertEqual(sum(f["count"] for f in full["facets"]["year"]), full["total"])
+        self.assertIsNone(bare["facets"])
+        self.assertFalse(bare["total_exact"])
+        self.assertGreater(bare["total"], 0)
+        self.assertEqual([h["id"] for h in bare["hits"]], [h["id"] for h in full["hits"]])
+        self.assertEqual(bare["hits"][0]["snippet"], full["hits"][0]["snippet"])
+        # Few matches are counted exactly either way.
+        few = self.search(q="skyddsmasker", facets=0)
+        self.assertTrue(few["total_exact"])
+        self.assertEqual(few["total"], self.search(q="skyddsmasker")["total"])
+
     def test_query_that_finds_nothing_is_corrected(self):
         b = self.search(q="skyddsmaskrer civila")
         self.assertEqual(b["corrected"], "skyddsmasker civila")
@@ -131,6 +148,7 @@ class ApiTest(unittest.TestCase):
             ({"q": "x", "sort": "popular"}, "sort"),
             ({"q": "x", "from": "2026-13"}, "from"), ({"q": "x", "to": "igår"}, "to"),
             ({"q": "x", "year": "20x6"}, "year"),
+            ({"q": "x", "facets": "2"}, "facets"), ({"q": "x", "facets": "ja"}, "facets"),
             ({"q": "x" * 1100}, "q"),
         ]
         for params, parameter in cases:
