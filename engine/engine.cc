@@ -97,7 +97,7 @@ namespace {
 struct hit {
     double score = 0;
     std::string data;
-    // Every value the document has, in slot order (Xapian's order).
+    // The values of prs_search_opts.value_slots, in slot order.
     std::vector<std::pair<Xapian::valueno, std::string>> values;
 };
 
@@ -354,9 +354,13 @@ void run_search(prs_db *db, const Xapian::Query &query,
         h.score = i.get_weight();
         Xapian::Document doc = i.get_document();
         h.data = doc.get_data();
-        for (Xapian::ValueIterator v = doc.values_begin();
-             v != doc.values_end(); ++v)
-            h.values.emplace_back(v.get_valueno(), *v);
+        for (unsigned slot = 0; slot < 32; slot++) {
+            if (!(opts->value_slots & (UINT32_C(1) << slot)))
+                continue;
+            std::string v = doc.get_value(slot);
+            if (!v.empty())
+                h.values.emplace_back(slot, std::move(v));
+        }
         out->hits.push_back(std::move(h));
     }
     out->total = mset.get_matches_estimated();

@@ -189,6 +189,9 @@ struct prs_search_opts {
     const struct prs_query *filter; /* restricts without scoring; may be NULL */
     /* Count matches exactly up to this many (0: Xapian's estimate). */
     uint64_t check_at_least;
+    /* Slots (bit n: slot n < 32) whose values the hits keep for
+     * prs_hits_value(); 0: none, as reading values costs. */
+    uint32_t value_slots;
 };
 
 struct prs_hits;
@@ -206,7 +209,8 @@ bool prs_hits_total_exact(const struct prs_hits *h);
 double prs_hits_score(const struct prs_hits *h, size_t i);
 /* Borrowed: valid until prs_hits_free(). */
 const char *prs_hits_data(const struct prs_hits *h, size_t i, size_t *len);
-/* Borrowed likewise; NULL (and *len 0) if hit i has no value in slot. */
+/* Borrowed likewise; NULL (and *len 0) if hit i has no value in slot or
+ * the slot was not in opts->value_slots. */
 const char *prs_hits_value(const struct prs_hits *h, size_t i, unsigned slot,
                            size_t *len);
 void prs_hits_free(struct prs_hits *h); /* NULL ok */

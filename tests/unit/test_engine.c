@@ -1018,6 +1018,11 @@ static void hits_carry_stored_values(void **state)
     char got[64];
     struct prs_search_opts o = all_opts;
     o.sort = PRS_SORT_DATE;
+    /* Values are read only when asked for. */
+    run(prs_query_match_all(&err), &o, false, got, sizeof got, &h);
+    assert_null(prs_hits_value(h, 0, PRS_SLOT_DATE, NULL));
+    prs_hits_free(h);
+    o.value_slots = 1u << PRS_SLOT_DATE | 1u << PRS_SLOT_ORG;
     run(prs_query_match_all(&err), &o, false, got, sizeof got, &h);
     assert_string_equal(got, "c,a,b,d,e");
     size_t len = 0;
@@ -1050,6 +1055,7 @@ static void hits_outlive_the_database(void **state)
     struct prs_query *q = term("alpha");
     struct prs_hits *h = NULL;
     struct prs_search_opts o = all_opts;
+    o.value_slots = 1u << PRS_SLOT_ORG;
     check(prs_db_search(r, q, &o, &h, &err), &err);
     prs_query_free(q);
     /* Change and close everything; the hits are copies. */
