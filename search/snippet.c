@@ -126,18 +126,54 @@ struct hit {
     int entry; /* -1 for a token that matched nothing */
 };
 
+/* Whether tok, not yet stemmed, can match an entry in a run without the
+ * lexicon (whose variants no token then has): the word, its stem and a
+ * prefix all start the token's text, and folding å/ä/ö leaves ASCII as it
+ * is. So the first two bytes must agree, unless either holds non-ASCII,
+ * which is left to the full comparison. */
+static bool could_match(const struct prs_marker *m, const struct prs_token *tok)
+{
+    const unsigned char *t = (const unsigned char *)tok->text;
+    if (tok->len < 2 || t[0] >= 0x80 || t[1] >= 0x80)
+        return true;
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->v[i].variant && m->v[i].variant != PRS_VAR_FOLDED)
+            continue;
+        const unsigned char *e = (const unsigned char *)m->v[i].text;
+        if (m->v[i].len < 2 || e[0] >= 0x80 || e[1] >= 0x80 ||
+            (e[0] == t[0] && e[1] == t[1]))
+            return true;
+    }
+    return false;
+}
+
 struct collect {
+    struct prs_analyzer *an;
     const struct prs_marker *m;
+    unsigned flags; /* of the run; with PRS_RUN_LAZY, completes tokens */
     struct hit *v;
     size_t n, cap;
 };
 
-static int on_token(const struct prs_token *tok, void *ctx)
+static int on_token(const struct prs_token *lazy, void *ctx)
 {
     struct collect *c = ctx;
+    struct prs_token full;
+    const struct prs_token *tok = lazy;
+    int entry = -1;
+    if (!(c->flags & PRS_RUN_LAZY)) {
+        entry = match(c->m, tok);
+    } else if (!(c->flags & PRS_RUN_NO_LEXICON) || could_match(c->m, lazy)) {
+        full = *lazy;
+        int rc = prs_analyzer_complete(c->an, &full,
+                                       c->flags & ~PRS_RUN_LAZY);
+        if (rc < 0)
+            return rc;
+        tok = &full;
+        entry = match(c->m, tok);
+    }
     /* A joined hyphen word repeats its parts' span; the parts suffice,
      * unless only the whole word matches. */
-    int entry = match(c->m, tok);
     if ((tok->flags & PRS_TOKF_JOINED) && entry < 0)
         return 0;
     if (c->n == c->cap) {
@@ -212,6 +248,8 @@ static int collect(struct prs_analyzer *an, const char *text, size_t len,
                    size_t base, unsigned flags, struct collect *c)
 {
     size_t first = c->n;
+    c->an = an;
+    c->flags = flags;
     int rc = prs_analyzer_run_flags(an, text, len, 0, flags, on_token, c,
                                     NULL);
     for (size_t i = first; i < c->n; i++) {
@@ -274,7 +312,7 @@ int prs_snippet_make(struct prs_analyzer *an, const struct prs_marker *m,
      * Lemmas and compound parts are then looked up in the window alone,
      * or in the whole text when nothing but them matched. */
     bool lexicon = m->lexicon;
-    int rc = collect(an, text, len, 0, PRS_RUN_NO_LEXICON, &c);
+    int rc = collect(an, text, len, 0, PRS_RUN_NO_LEXICON | PRS_RUN_LAZY, &c);
     if (rc == 0 && lexicon && !any_match(&c)) {
         c.n = 0;
         lexicon = false;

@@ -523,11 +523,11 @@ struct word {
     bool colon;
 };
 
-/* Stems tok, runs the variants stage and hands tok to the callback. */
-static int deliver(struct run *r, struct prs_token *tok)
+int prs_analyzer_complete(struct prs_analyzer *a, struct prs_token *tok,
+                          unsigned flags)
 {
     if (tok->kind == PRS_TOK_WORD) {
-        tok->stem = prs_stem_word(r->a->stem, tok->text, tok->len,
+        tok->stem = prs_stem_word(a->stem, tok->text, tok->len,
                                   &tok->stem_len);
         if (!tok->stem)
             return PRS_E_NOMEM;
@@ -535,8 +535,23 @@ static int deliver(struct run *r, struct prs_token *tok)
         tok->stem = tok->text; /* Snowball would mangle "3,5" */
         tok->stem_len = tok->len;
     }
-    add_variants(r->a, tok, !(r->flags & PRS_RUN_NO_LEXICON));
-    return r->fn(tok, r->ctx);
+    add_variants(a, tok, !(flags & PRS_RUN_NO_LEXICON));
+    return 0;
+}
+
+/* Stems tok, runs the variants stage (unless lazy) and hands tok to the
+ * callback. */
+static int deliver(struct run *r, struct prs_token *tok)
+{
+    if (r->flags & PRS_RUN_LAZY) {
+        tok->stem = NULL;
+        tok->stem_len = 0;
+        tok->variants = NULL;
+        tok->nvariants = 0;
+        return r->fn(tok, r->ctx);
+    }
+    int rc = prs_analyzer_complete(r->a, tok, r->flags);
+    return rc ? rc : r->fn(tok, r->ctx);
 }
 
 /* Appends the part now in a->tok to the joined text of w. */

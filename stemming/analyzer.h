@@ -166,12 +166,25 @@ enum prs_run_flags {
      * where words are in a long text: a word the cache has not seen costs
      * dozens of lexicon lookups, the rest of a token very little. */
     PRS_RUN_NO_LEXICON = 1u << 0,
+    /* Tokens come unstemmed: stem NULL (stem_len 0), no variants, no
+     * PRS_TOKF_STOP. The callback completes those it needs with
+     * prs_analyzer_complete(). For scanning a long text for a few words,
+     * where most tokens can be ruled out by their first letters (a stem is
+     * always a prefix of its word) and stemming is most of a token's cost. */
+    PRS_RUN_LAZY = 1u << 1,
 };
 
 /* prs_analyzer_run() with flags (enum prs_run_flags); 0 is a full run. */
 int prs_analyzer_run_flags(struct prs_analyzer *a, const char *text,
                            size_t len, uint32_t first_pos, unsigned flags,
                            prs_token_fn fn, void *ctx, uint32_t *next_pos);
+
+/* Gives tok, an unstemmed token of a PRS_RUN_LAZY run, what a run with
+ * flags (the run's, less PRS_RUN_LAZY) would have given it: its stem, stop
+ * word flag and variants. Call it from the callback, on a copy of the
+ * token; the results live as the token's do. 0 or PRS_E_NOMEM. */
+int prs_analyzer_complete(struct prs_analyzer *a, struct prs_token *tok,
+                          unsigned flags);
 
 /* Folds one word the way tokens are folded (NFC + case fold, soft hyphens
  * removed, U+2010/U+2011 -> '-'). Nothing else changes: spaces and

@@ -735,6 +735,62 @@ static void seed_release_tokenises_cleanly(void **state)
     prs_analyzer_free(a);
 }
 
+/* A lazy run hands over bare tokens; completing each gives exactly the
+ * token of a full run with the same other flags. */
+struct lazy {
+    struct prs_analyzer *a;
+    unsigned flags;
+    struct got *g;
+    int bare; /* every token came without stem, variants or stop flag */
+};
+
+static int complete_and_collect(const struct prs_token *tok, void *ctx)
+{
+    struct lazy *l = ctx;
+    if (tok->stem || tok->stem_len || tok->nvariants ||
+        (tok->flags & PRS_TOKF_STOP))
+        l->bare = 0;
+    struct prs_token full = *tok;
+    int rc = prs_analyzer_complete(l->a, &full, l->flags);
+    return rc ? rc : collect(&full, l->g);
+}
+
+static void lazy_run_completes_to_the_full_run(void **state)
+{
+    (void)state;
+    const char *path = PRS_SHARED_DIR "/corpus/seed/norrkoping-klockaretorpet.txt";
+    struct prs_err err = {0};
+    size_t len = 0;
+    char *text = prs_read_file(path, 1 << 20, &len, &err);
+    if (!text)
+        fail_msg("%s", err.msg);
+    struct prs_analyzer *a = new_analyzer();
+    static struct got full, lazy; /* large: keep them off the stack */
+    const unsigned flag_sets[] = {0, PRS_RUN_NO_LEXICON};
+    for (size_t f = 0; f < sizeof flag_sets / sizeof *flag_sets; f++) {
+        got_init(&full);
+        got_init(&lazy);
+        assert_int_equal(prs_analyzer_run_flags(a, text, len, 0, flag_sets[f],
+                                                collect, &full, NULL), 0);
+        struct lazy l = {a, flag_sets[f], &lazy, 1};
+        assert_int_equal(prs_analyzer_run_flags(a, text, len, 0,
+                                                flag_sets[f] | PRS_RUN_LAZY,
+                                                complete_and_collect, &l, NULL),
+                         0);
+        assert_true(l.bare);
+        assert_true(full.all_valid && lazy.all_valid);
+        assert_true(full.n > 500);
+        assert_int_equal(lazy.n, full.n);
+        for (size_t i = 0; i < full.n && i < MAX_GOT; i++)
+            if (memcmp(&lazy.t[i], &full.t[i], sizeof full.t[i]) != 0)
+                fail_msg("token %zu differs: '%s' (stem '%s') vs '%s' (stem '%s')",
+                         i, lazy.t[i].text, lazy.t[i].stem, full.t[i].text,
+                         full.t[i].stem);
+    }
+    free(text);
+    prs_analyzer_free(a);
+}
+
 /* ---- prs_analyzer_fold() and prs_analyzer_stem() -------------------- */
 
 struct fold_case {
@@ -879,6 +935,7 @@ int main(void)
         cmocka_unit_test(callback_stop_value_is_returned),
         cmocka_unit_test(terms_are_always_valid_utf8),
         cmocka_unit_test(seed_release_tokenises_cleanly),
+        cmocka_unit_test(lazy_run_completes_to_the_full_run),
         cmocka_unit_test(fold_whole_labels),
         cmocka_unit_test(diacritics_fold_into_a_variant),
         cmocka_unit_test(stem_is_plain_snowball),
