@@ -72,7 +72,8 @@ static char *snippet_source(const struct prs_doc *d)
 /* Appends the page in hits to out->hits (the total is the caller's). */
 static int load_hits(struct prs_analyzer *an, const struct prs_marker *marker,
                      const struct prs_hits *hits, size_t snippet_bytes,
-                     struct prs_search_result *out, struct prs_err *err)
+                     bool snippets, struct prs_search_result *out,
+                     struct prs_err *err)
 {
     size_t n = prs_hits_count(hits);
     if (n == 0)
@@ -90,6 +91,8 @@ static int load_hits(struct prs_analyzer *an, const struct prs_marker *marker,
         h->score = prs_hits_score(hits, i);
         if (prs_doc_from_json(data, len, &h->doc, err) < 0)
             return err->code;
+        if (!snippets)
+            continue;
         if (!(h->snippet_source = snippet_source(&h->doc)))
             return prs_err_set(err, PRS_E_NOMEM, "out of memory");
         if (prs_snippet_make(an, marker, h->snippet_source,
@@ -319,7 +322,7 @@ static int compile(struct prs_analyzer *an, const struct prs_search_request *req
 static int forgiving_tier(struct prs_db *db, struct prs_analyzer *an,
                           const struct prs_qbuild *built,
                           const struct prs_search_opts *first,
-                          size_t snippet_bytes,
+                          size_t snippet_bytes, bool snippets,
                           struct prs_search_result *out, struct prs_err *err)
 {
     uint64_t total1 = out->total; /* exact: below check_at_least */
@@ -348,7 +351,8 @@ static int forgiving_tier(struct prs_db *db, struct prs_analyzer *an,
     } else if (rc == 0) {
         out->total += prs_hits_total(hits);
         out->total_exact &= prs_hits_total_exact(hits);
-        rc = load_hits(an, built->marker, hits, snippet_bytes, out, err);
+        rc = load_hits(an, built->marker, hits, snippet_bytes, snippets, out,
+                       err);
     }
     prs_hits_free(hits);
     prs_query_free(q);
@@ -439,10 +443,12 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
     }
     out->total = prs_hits_total(hits);
     out->total_exact = prs_hits_total_exact(hits);
-    rc = load_hits(an, built.marker, hits, snippet_bytes, out, err);
+    rc = load_hits(an, built.marker, hits, snippet_bytes, !req->no_snippets,
+                   out, err);
     bool tiered = false;
     if (rc == 0) {
-        rc = forgiving_tier(db, an, &built, &opts, snippet_bytes, out, err);
+        rc = forgiving_tier(db, an, &built, &opts, snippet_bytes,
+                            !req->no_snippets, out, err);
         tiered = rc == 1;
         rc = rc < 0 ? rc : 0;
     }

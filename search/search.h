@@ -52,6 +52,10 @@ struct prs_search_request {
     const char *since;  /* "YYYY[-MM[-DD]]", inclusive; NULL: open */
     const char *until;  /* "YYYY[-MM[-DD]]", inclusive; NULL: open */
     size_t snippet_bytes; /* 0: PRS_SNIPPET_BYTES */
+    /* Leave the hits without snippets (snippet_source NULL, an empty
+     * snippet): for titles only, as completion wants, this saves
+     * analysing every hit's whole text. */
+    bool no_snippets;
     /* Filters (NULL: none): organisation and type as written (compared
      * folded, so case does not matter), year "YYYY". */
     const char *org;

@@ -350,6 +350,8 @@ static int walk_window(const struct prs_snippet *s, emit_fn emit, void *ctx)
     const char *t = s->text;
     size_t pos = s->start, mi = 0;
     int rc = 0;
+    if (!t)
+        return 0; /* never made (prs_search_request.no_snippets) */
     if (s->start > 0 && (rc = emit("… ", strlen("… "), false, ctx)) < 0)
         return rc;
     while (pos < s->end && rc == 0) {

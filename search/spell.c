@@ -359,7 +359,8 @@ int prs_complete(struct prs_db *db, struct prs_analyzer *an, const char *text,
             rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
         } else {
             struct prs_search_request req = {.query = q.data,
-                                             .limit = max_titles};
+                                             .limit = max_titles,
+                                             .no_snippets = true};
             struct prs_search_result r = {0};
             struct prs_err serr = {0};
             int src = prs_search(db, an, &req, &r, &serr);

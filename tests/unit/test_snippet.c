@@ -38,6 +38,37 @@ static void marks_exact_and_stem_matches(void **state)
     prs_marker_free(m);
 }
 
+/* Tokens are stemmed only when their first bytes could match (snippet.c);
+ * words starting in å/ä/ö, and words matched only through their folded
+ * form ("okad" typed, "Ökad" written), must still be found. */
+static void marks_words_with_and_without_diacritics(void **state)
+{
+    (void)state;
+    struct prs_marker *m = prs_marker_new();
+    assert_int_equal(prs_marker_add_word(m, "okad", "okad"), 0);
+    assert_int_equal(prs_marker_add_variant(m, PRS_VAR_FOLDED, "okad"), 0);
+    assert_string_equal(html(m, "Ökad takt, okad text och oka.", 200),
+                        "<mark>Ökad</mark> takt, <mark>okad</mark> text och oka.");
+    prs_marker_free(m);
+    m = prs_marker_new();
+    assert_int_equal(prs_marker_add_word(m, "åtgärder", "åtgärd"), 0);
+    assert_string_equal(html(m, "Åtgärden och atgarden.", 200),
+                        "<mark>Åtgärden</mark> och atgarden.");
+    prs_marker_free(m);
+}
+
+/* A hit searched without snippets renders as nothing, not a crash. */
+static void unmade_snippet_renders_empty(void **state)
+{
+    (void)state;
+    struct prs_snippet s = {0};
+    struct prs_buf b = {0};
+    assert_int_equal(prs_snippet_html(&s, &b), 0);
+    assert_int_equal(prs_snippet_text(&s, "[", "]", &b), 0);
+    assert_true(b.len == 0);
+    prs_buf_free(&b);
+}
+
 static void marks_prefixes_and_escapes_html(void **state)
 {
     (void)state;
@@ -111,6 +142,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(marks_exact_and_stem_matches),
         cmocka_unit_test(marks_prefixes_and_escapes_html),
+        cmocka_unit_test(marks_words_with_and_without_diacritics),
+        cmocka_unit_test(unmade_snippet_renders_empty),
         cmocka_unit_test(chooses_window_with_most_distinct_words),
         cmocka_unit_test(marks_compound_parts),
         cmocka_unit_test(collapses_white_space_and_starts_at_the_beginning),
