@@ -488,6 +488,39 @@ try {
 } catch (...) {
 }
 
+extern "C" char *prs_xdoc_serialise(const struct prs_xdoc *d, size_t *len,
+                                   struct prs_err *err)
+try {
+    require(d && len, "no document");
+    std::string s = d->doc.serialise();
+    char *out = static_cast<char *>(std::malloc(s.size() ? s.size() : 1));
+    if (!out)
+        throw std::bad_alloc();
+    std::memcpy(out, s.data(), s.size());
+    *len = s.size();
+    return out;
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "serialise document"));
+    return nullptr;
+}
+
+extern "C" struct prs_xdoc *prs_xdoc_unserialise(const char *data, size_t len,
+                                                 struct prs_err *err)
+try {
+    require(data || len == 0, "no data");
+    auto *d = new prs_xdoc;
+    try {
+        d->doc = Xapian::Document::unserialise(std::string(data, len));
+    } catch (...) {
+        delete d;
+        throw;
+    }
+    return d;
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "unserialise document"));
+    return nullptr;
+}
+
 extern "C" int prs_xdoc_add_posting(struct prs_xdoc *d, const char *term,
                                     size_t len, uint32_t pos,
                                     unsigned wdf_inc, struct prs_err *err)

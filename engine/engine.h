@@ -62,6 +62,13 @@ struct prs_xdoc;
 /* A new empty document; free with prs_xdoc_free(). NULL + err on failure. */
 struct prs_xdoc *prs_xdoc_new(struct prs_err *err);
 void prs_xdoc_free(struct prs_xdoc *d); /* NULL ok */
+/* d's terms, positions, values and data as bytes (malloc'ed; *len set),
+ * and back: bench/write_floor replays documents into Xapian with no
+ * analysis. NULL + err on failure (unserialise: also on bad bytes). */
+char *prs_xdoc_serialise(const struct prs_xdoc *d, size_t *len,
+                         struct prs_err *err);
+struct prs_xdoc *prs_xdoc_unserialise(const char *data, size_t len,
+                                      struct prs_err *err);
 /* Adds term at position pos, raising its wdf by wdf_inc. */
 int prs_xdoc_add_posting(struct prs_xdoc *d, const char *term, size_t len,
                          uint32_t pos, unsigned wdf_inc, struct prs_err *err);
