@@ -1043,6 +1043,43 @@ static void hits_carry_stored_values(void **state)
     prs_hits_free(h);
 }
 
+/* A serialised document (bench/write_floor) writes as the original does:
+ * same positions, values and data. Bytes that are no document are an
+ * error, not a crash. */
+static void serialised_document_writes_the_same(void **state)
+{
+    (void)state;
+    struct prs_err err = {0};
+    struct spec s = {"ser1", "quick brown fox", "202001010000", "Org S", NULL};
+    struct prs_xdoc *d = build(&s);
+    size_t len = 0;
+    char *bytes = prs_xdoc_serialise(d, &len, &err);
+    prs_xdoc_free(d);
+    assert_non_null(bytes);
+    assert_true(len > 0);
+    struct prs_xdoc *back = prs_xdoc_unserialise(bytes, len, &err);
+    assert_non_null(back);
+    struct prs_db *w = open_ok("serialised", PRS_DB_WRITE);
+    check(prs_db_replace(w, s.uid, back, &err), &err);
+    check(prs_db_commit(w, &err), &err);
+    prs_xdoc_free(back);
+    const char *phrase[] = {"brown", "fox"};
+    struct prs_query *q = prs_query_phrase(phrase, 2, 0, &err);
+    struct prs_hits *h = NULL;
+    struct prs_search_opts o = all_opts;
+    o.value_slots = 1u << PRS_SLOT_ORG;
+    check(prs_db_search(w, q, &o, &h, &err), &err);
+    assert_int_equal(prs_hits_count(h), 1);
+    assert_string_equal(prs_hits_data(h, 0, NULL), "ser1");
+    assert_string_equal(prs_hits_value(h, 0, PRS_SLOT_ORG, NULL), "Org S");
+    prs_hits_free(h);
+    prs_query_free(q);
+    prs_db_close(w);
+    assert_null(prs_xdoc_unserialise(bytes, len / 2, &err));
+    assert_true(err.code < 0);
+    free(bytes);
+}
+
 static void hits_outlive_the_database(void **state)
 {
     (void)state;
@@ -1116,6 +1153,7 @@ int main(void)
         cmocka_unit_test(metadata_get_set_each),
         cmocka_unit_test(overlong_and_empty_terms_are_skipped),
         cmocka_unit_test(hits_outlive_the_database),
+        cmocka_unit_test(serialised_document_writes_the_same),
     };
     const struct CMUnitTest queries[] = {
         cmocka_unit_test(terms_each_with_prefix_and_freq),
