@@ -256,10 +256,12 @@ static void lexicon_alts(struct builder *b, const struct tok *t,
                          struct alts *a)
 {
     struct alts lemmas = {0}, parts = {0};
+    bool known = false;
     for (size_t i = 0; i < t->nv; i++) {
         const struct var *v = &t->v[i];
         if (v->kind != PRS_VAR_LEMMA)
             continue;
+        known = true;
         if (strcmp(v->stem, t->stem) != 0)
             alts_add(b, &lemmas, term_query(b, PRS_PREFIX_STEM, "", v->stem),
                      1.0);
@@ -269,7 +271,7 @@ static void lexicon_alts(struct builder *b, const struct tok *t,
         mark(b, &parts, prs_marker_add_variant(
                             b->marker, PRS_VAR_COMPOUND_PART, v->text));
     }
-    if (lemmas.n == 0) { /* unknown to the lexicon: the word itself */
+    if (!known) { /* unknown to the lexicon: the word itself */
         alts_add(b, &parts, term_query(b, PRS_PREFIX_PART, "", t->text), 1.0);
         mark(b, &parts, prs_marker_add_variant(
                             b->marker, PRS_VAR_COMPOUND_PART, t->text));
