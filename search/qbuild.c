@@ -95,6 +95,7 @@ static const struct var *find_var(const struct tok *t, int kind)
 
 struct builder {
     struct prs_analyzer *an;
+    struct prs_db *db; /* word frequencies (PRS_APART_BELOW); may be NULL */
     struct prs_marker *marker;
     struct prs_err *err;
     struct prs_buf term;
@@ -225,8 +226,21 @@ static struct prs_query *apart_part(struct builder *b, const struct var *v)
 
 /* A compound written apart or in other compounds: every part of the
  * word (PRS_VAR_COMPOUND_PART, else the guessed split) matches. */
+/* Whether t's stem is in at least PRS_APART_BELOW releases of b->db. */
+static bool common_word(struct builder *b, const struct tok *t)
+{
+    uint64_t freq = 0;
+    struct prs_err ferr = {0};
+    const char *z = b->db ? make_term(b, PRS_PREFIX_STEM, "", t->stem) : NULL;
+    /* A lookup that fails leaves the parts in: recall over speed. */
+    return z && prs_db_termfreq(b->db, z, &freq, &ferr) == 0 &&
+           freq >= PRS_APART_BELOW;
+}
+
 static struct prs_query *apart_query(struct builder *b, const struct tok *t)
 {
+    if (common_word(b, t))
+        return NULL;
     int kind = find_var(t, PRS_VAR_COMPOUND_PART) ? PRS_VAR_COMPOUND_PART
                                                    : PRS_VAR_COMPOUND_GUESS;
     struct prs_query *parts[PRS_MAX_VARIANTS];
@@ -998,8 +1012,8 @@ static char *join_warnings(const struct prs_qparse_info *info)
 }
 
 int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
-               const char *q, size_t len, struct prs_qbuild *out,
-               struct prs_err *err)
+               struct prs_db *db, const char *q, size_t len,
+               struct prs_qbuild *out, struct prs_err *err)
 {
     struct prs_qparse_info info;
     struct prs_qnode *tree = NULL;
@@ -1013,7 +1027,8 @@ int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
     if (rc < 0)
         return rc;
     out->warning = join_warnings(&info);
-    struct builder b = {.an = an, .err = err, .syn = syn, .top = tree};
+    struct builder b = {.an = an, .db = db, .err = err, .syn = syn,
+                        .top = tree};
     /* A query that ends in white space has its last word complete. */
     b.typing_at = len && (unsigned char)q[len - 1] > ' '
                       ? last_word_start(tree, len)

@@ -61,6 +61,12 @@
  * below the typed-prefix matches of a word that may be unfinished. */
 #define PRS_GUESS_WEIGHT 0.3
 #define PRS_FOLDED_WEIGHT 0.5
+/* A compound's parts written apart (or in other compounds) are a recall
+ * aid for compounds that are rare as written: a word whose stem is in at
+ * least this many releases matches as written only. Each part is an OR of
+ * terms, so the aid is a large share of a query's cost, and for common
+ * words it mostly adds releases that mention the parts anywhere. */
+#define PRS_APART_BELOW 20
 /* Weight share of a query word found in the title, and of two
  * consecutive words found within PRS_NEAR_WINDOW positions of each other
  * (ranking_bonus). */
@@ -84,12 +90,14 @@ struct prs_qbuild {
 };
 
 /* Parses and compiles q, with the synonyms of syn (borrowed; NULL: none).
- * A syntax error is PRS_E_PARSE with the message of the parser; a query
+ * db, if not NULL, is the index the query will run on: its word
+ * frequencies decide where parts written apart are searched for
+ * (PRS_APART_BELOW); without it they always are. A syntax error is PRS_E_PARSE with the message of the parser; a query
  * that has no searchable word (only stop characters) is PRS_E_PARSE too.
  * Clear out with prs_qbuild_clear() in every case. */
 int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
-               const char *q, size_t len, struct prs_qbuild *out,
-               struct prs_err *err);
+               struct prs_db *db, const char *q, size_t len,
+               struct prs_qbuild *out, struct prs_err *err);
 void prs_qbuild_clear(struct prs_qbuild *b);
 
 #endif

@@ -292,14 +292,14 @@ static int add_recency(const struct prs_search_request *req,
     return 0;
 }
 
-/* Compiles query (blank: every release) into *built, with the recency
- * tie-breaker that req asks for. */
-static int compile(struct prs_analyzer *an, const struct prs_search_request *req,
-                   const char *query, struct prs_qbuild *built,
-                   struct prs_err *err)
+/* Compiles query (blank: every release) for db into *built, with the
+ * recency tie-breaker that req asks for. */
+static int compile(struct prs_db *db, struct prs_analyzer *an,
+                   const struct prs_search_request *req, const char *query,
+                   struct prs_qbuild *built, struct prs_err *err)
 {
     if (!blank(query)) {
-        int rc = prs_qbuild(an, req->synonyms, query, strlen(query), built,
+        int rc = prs_qbuild(an, req->synonyms, db, query, strlen(query), built,
                             err);
         if (rc == 0)
             rc = add_recency(req, &built->query, err);
@@ -380,7 +380,7 @@ static int try_correction(struct prs_db *db, struct prs_analyzer *an,
     struct prs_hits *fixed_hits = NULL;
     struct prs_err ferr = {0};
     /* A correction that does not compile or run is simply not taken. */
-    if (compile(an, req, *suggestion, &fixed, &ferr) == 0 &&
+    if (compile(db, an, req, *suggestion, &fixed, &ferr) == 0 &&
         prs_db_search(db, fixed.query, opts, &fixed_hits, &ferr) == 0 &&
         prs_hits_total(fixed_hits) > prs_hits_total(*hits)) {
         prs_qbuild_clear(built);
@@ -412,7 +412,7 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
     if (rc == 0)
         rc = combine_filters(date, ff, -1, &filter, err);
     if (rc == 0)
-        rc = compile(an, req, req->query, &built, err);
+        rc = compile(db, an, req, req->query, &built, err);
     if (rc < 0)
         goto out;
     if (built.warning && !(out->warning = strdup(built.warning))) {

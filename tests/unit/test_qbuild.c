@@ -1,4 +1,5 @@
 /* Query compilation: words reach the index terms the indexer writes. */
+#define _XOPEN_SOURCE 700 /* nftw(), mkdtemp() */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,9 @@
 #include "search.h"
 #include "termgen.h"
 #include "fixture.h"
+#include "tmpdir.h"
+
+#include <stdio.h>
 
 
 /* Compiles q and checks that its description holds every needle. */
@@ -18,7 +22,7 @@ static void assert_compiles_to(const char *q, const char *const *needles)
 {
     struct prs_qbuild b;
     struct prs_err err = {0};
-    int rc = prs_qbuild(an, NULL, q, strlen(q), &b, &err);
+    int rc = prs_qbuild(an, NULL, NULL, q, strlen(q), &b, &err);
     if (rc != 0)
         fail_msg("%s: %s", q, err.msg);
     char *desc = prs_query_describe(b.query);
@@ -28,6 +32,71 @@ static void assert_compiles_to(const char *q, const char *const *needles)
             fail_msg("%s: '%s' not in %s", q, needles[i], desc);
     free(desc);
     prs_qbuild_clear(&b);
+}
+
+static void check_rc(int rc, const struct prs_err *err)
+{
+    if (rc < 0)
+        fail_msg("rc %d: %s", rc, err->msg);
+}
+
+/* The description of q compiled for db, malloc'ed. */
+static char *describe_for(struct prs_db *db, const char *q)
+{
+    struct prs_qbuild b;
+    struct prs_err err = {0};
+    if (prs_qbuild(an, NULL, db, q, strlen(q), &b, &err) != 0)
+        fail_msg("%s: %s", q, err.msg);
+    char *desc = prs_query_describe(b.query);
+    assert_non_null(desc);
+    prs_qbuild_clear(&b);
+    return desc;
+}
+
+/* A compound's parts written apart are searched for only while the
+ * compound is rare as written (PRS_APART_BELOW releases): in a real index
+ * "skyddsmasker" in every release matches as written only, while
+ * "undervattenskablar", in none, still finds "kablar under vattnet". */
+static void parts_apart_only_for_rare_compounds(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/prs-test-qbuild-XXXXXX";
+    struct prs_err err = {0};
+    assert_non_null(mkdtemp(dir));
+    struct prs_db *db = prs_db_open(dir, PRS_DB_WRITE, &err);
+    assert_non_null(db);
+    const char *const apart_masks = "(Zskydd OR Pskydd) AND (Zmask OR Pmask)";
+    const char *const apart_cables = "AND (Zkabl OR Pkabla)";
+    for (int i = 0; i <= PRS_APART_BELOW; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "rel/%d", i);
+        /* Just below the bar the parts are still searched for; at it, not. */
+        if (i == PRS_APART_BELOW - 1) {
+            check_rc(prs_db_commit(db, &err), &err);
+            char *d = describe_for(db, "skyddsmasker");
+            if (!strstr(d, apart_masks))
+                fail_msg("below the bar, no parts apart: %s", d);
+            free(d);
+        }
+        struct prs_doc doc = {.id = id, .title = "Skyddsmasker till vården",
+                              .body = "Regeringen köper skyddsmasker."};
+        check_rc(prs_termgen_write(an, db, &doc, NULL, &err), &err);
+    }
+    check_rc(prs_db_commit(db, &err), &err);
+    char *d = describe_for(db, "skyddsmasker");
+    if (strstr(d, apart_masks) || !strstr(d, "Zskyddsmask"))
+        fail_msg("a common compound still searched apart: %s", d);
+    free(d);
+    d = describe_for(db, "undervattenskablar");
+    if (!strstr(d, apart_cables))
+        fail_msg("a rare compound lost its parts: %s", d);
+    free(d);
+    /* Without an index to ask, parts are always searched for. */
+    d = describe_for(NULL, "skyddsmasker");
+    assert_non_null(strstr(d, apart_masks));
+    free(d);
+    prs_db_close(db);
+    assert_int_equal(remove_tree(dir), 0);
 }
 
 static void word_matches_exact_form_and_stem(void **state)
@@ -48,7 +117,7 @@ static void word_also_matches_folded_form_below_exact(void **state)
     /* Field words have no folded terms. */
     struct prs_qbuild b;
     struct prs_err err = {0};
-    assert_int_equal(prs_qbuild(an, NULL, "title:malmo", 11, &b, &err), 0);
+    assert_int_equal(prs_qbuild(an, NULL, NULL, "title:malmo", 11, &b, &err), 0);
     char *desc = prs_query_describe(b.query);
     assert_null(strstr(desc, "ZFmalmo"));
     free(desc);
@@ -75,7 +144,7 @@ static void plain_word_lists_get_a_forgiving_query(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct prs_qbuild b;
         struct prs_err err = {0};
-        assert_int_equal(prs_qbuild(an, NULL, cases[i].q, strlen(cases[i].q), &b,
+        assert_int_equal(prs_qbuild(an, NULL, NULL, cases[i].q, strlen(cases[i].q), &b,
                                     &err), 0);
         if ((b.relaxed != NULL) != cases[i].relaxed)
             fail_msg("%s: relaxed %s", cases[i].q, b.relaxed ? "set" : "unset");
@@ -129,7 +198,7 @@ static void last_word_also_matches_as_prefix(void **state)
     struct prs_qbuild b;
     static const char *complete[] = {"tillsyn tivoli ", "\"tillsyn tivoli\"", "tivoli -xy", NULL};
     for (size_t i = 0; complete[i]; i++) {
-        assert_int_equal(prs_qbuild(an, NULL, complete[i], strlen(complete[i]), &b, NULL), 0);
+        assert_int_equal(prs_qbuild(an, NULL, NULL, complete[i], strlen(complete[i]), &b, NULL), 0);
         char *desc = prs_query_describe(b.query);
         if (strstr(desc, "WILDCARD"))
             fail_msg("%s: %s", complete[i], desc);
@@ -145,7 +214,7 @@ static void errors_are_parse_errors(void **state)
     for (size_t i = 0; bad[i]; i++) {
         struct prs_qbuild b;
         struct prs_err err = {0};
-        assert_int_equal(prs_qbuild(an, NULL, bad[i], strlen(bad[i]), &b, &err), PRS_E_PARSE);
+        assert_int_equal(prs_qbuild(an, NULL, NULL, bad[i], strlen(bad[i]), &b, &err), PRS_E_PARSE);
         assert_true(err.msg[0] != '\0');
         prs_qbuild_clear(&b);
     }
@@ -192,6 +261,7 @@ int main(void)
         cmocka_unit_test(last_word_also_matches_as_prefix),
         cmocka_unit_test(errors_are_parse_errors),
         cmocka_unit_test(date_bounds_cover_whole_periods),
+        cmocka_unit_test(parts_apart_only_for_rare_compounds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

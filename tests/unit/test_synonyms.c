@@ -243,7 +243,7 @@ static char *describe(const struct prs_synonyms *s, const char *q)
 {
     struct prs_qbuild b;
     struct prs_err err = {0};
-    if (prs_qbuild(an, s, q, strlen(q), &b, &err) != 0)
+    if (prs_qbuild(an, s, NULL, q, strlen(q), &b, &err) != 0)
         fail_msg("%s: %s", q, err.msg);
     char *desc = prs_query_describe(b.query);
     assert_non_null(desc);
