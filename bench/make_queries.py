@@ -9,26 +9,20 @@ a title, a quoted phrase, a word still being typed or with `*`, a typo,
 å/ä/ö left out, a single word, and a year filter (written as
 "year=YYYY<TAB>query"). Seeded, so every run gets the same queries.
 """
-import gzip
-import json
 import random
 import re
 import sys
+
+from gen_corpus import read_source  # the same reading of a corpus
 
 FOLD = str.maketrans("åäöéüÅÄÖÉÜ", "aaoeuAAOEU")
 
 
 def titles(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as f:
-        for line in f:
-            try:
-                r = json.loads(line)
-            except ValueError:
-                continue
-            words = re.findall(r"\w[\w-]*", (r.get("title") or "").lower())
-            if len(words) >= 3:
-                yield words, (r.get("published") or "")[:4]
+    for r in read_source(path):
+        words = re.findall(r"\w[\w-]*", r["title"].lower())
+        if len(words) >= 3:
+            yield words, str(r.get("published") or "")[:4]
 
 
 def typo(word, rnd):

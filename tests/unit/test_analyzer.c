@@ -700,15 +700,22 @@ static void terms_are_always_valid_utf8(void **state)
 }
 
 /* The seed release as copied from a press room, U+00A0 and all. */
+/* The press-room page dump's release (malloc'ed), a long real text. */
+static char *read_seed(size_t *len)
+{
+    const char *path = PRS_SHARED_DIR "/corpus/seed/norrkoping-klockaretorpet.txt";
+    struct prs_err err = {0};
+    char *text = prs_read_file(path, 1 << 20, len, &err);
+    if (!text)
+        fail_msg("%s", err.msg);
+    return text;
+}
+
 static void seed_release_tokenises_cleanly(void **state)
 {
     (void)state;
-    const char *path = PRS_SHARED_DIR "/corpus/seed/norrkoping-klockaretorpet.txt";
-    struct prs_err err = {0};
     size_t len = 0;
-    char *text = prs_read_file(path, 1 << 20, &len, &err);
-    if (!text)
-        fail_msg("%s", err.msg);
+    char *text = read_seed(&len);
     struct prs_analyzer *a = new_analyzer();
     static struct got g; /* large: keep it off the stack */
     got_init(&g);
@@ -758,12 +765,8 @@ static int complete_and_collect(const struct prs_token *tok, void *ctx)
 static void lazy_run_completes_to_the_full_run(void **state)
 {
     (void)state;
-    const char *path = PRS_SHARED_DIR "/corpus/seed/norrkoping-klockaretorpet.txt";
-    struct prs_err err = {0};
     size_t len = 0;
-    char *text = prs_read_file(path, 1 << 20, &len, &err);
-    if (!text)
-        fail_msg("%s", err.msg);
+    char *text = read_seed(&len);
     struct prs_analyzer *a = new_analyzer();
     static struct got full, lazy; /* large: keep them off the stack */
     const unsigned flag_sets[] = {0, PRS_RUN_NO_LEXICON};
