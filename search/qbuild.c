@@ -239,10 +239,14 @@ static bool common_word(struct builder *b, const struct tok *t)
 
 static struct prs_query *apart_query(struct builder *b, const struct tok *t)
 {
-    if (common_word(b, t))
-        return NULL;
     int kind = find_var(t, PRS_VAR_COMPOUND_PART) ? PRS_VAR_COMPOUND_PART
                                                    : PRS_VAR_COMPOUND_GUESS;
+    size_t nparts = 0;
+    for (size_t i = 0; i < t->nv; i++)
+        nparts += t->v[i].kind == kind;
+    /* Only a compound asks the index how common it is. */
+    if (nparts < 2 || common_word(b, t))
+        return NULL;
     struct prs_query *parts[PRS_MAX_VARIANTS];
     size_t n = 0;
     for (size_t i = 0; i < t->nv; i++) {
@@ -254,11 +258,6 @@ static struct prs_query *apart_query(struct builder *b, const struct tok *t)
             return NULL;
         }
         n++;
-    }
-    if (n < 2) {
-        for (size_t k = 0; k < n; k++)
-            prs_query_free(parts[k]);
-        return NULL;
     }
     return combine_owned(b, PRS_QOP_AND, parts, n);
 }
