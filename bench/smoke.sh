@@ -10,6 +10,7 @@ trap 'rm -rf "$work"' EXIT
 
 sample=$here/data/sample/pressmeddelanden
 "$PRSEARCH_BIN" index --quiet --db "$work/db" "$sample"
+"$here/bench/postings.sh" "$work/db" >/dev/null
 python3 - "$sample" >"$work/releases.jsonl" <<'PY'
 import json, os, sys
 for dirpath, _, files in os.walk(sys.argv[1]):
