@@ -15,11 +15,10 @@ xapian-delve -a -v -1 "$db" | awk '
 NR == 1 { next } # the heading; then "term termfreq" per line
 {
     t = $1; f = $NF
-    if (t ~ /^ZXB/) k = "ZXB body stems (field copy)"
+    if (t ~ /^ZXNB/ || t ~ /^XNB/) k = "XNB, ZXNB words and stems outside the body"
     else if (t ~ /^ZS/) k = "ZS title stems"
     else if (t ~ /^ZF/) k = "ZF folded stems"
     else if (t ~ /^Z/) k = "Z stems"
-    else if (t ~ /^XB/) k = "XB body words (field copy)"
     else if (t ~ /^S/) k = "S title words"
     else if (t ~ /^P/) k = "P compound parts and lemmas"
     else if (t ~ /^[A-Z]/) k = "other prefixed (ids, dates, filters, abbreviations)"

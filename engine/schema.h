@@ -8,8 +8,14 @@
  *   Z       Snowball stems of every field, "Z" + stem; also the stem of a
  *           word's lemma where it differs ("tullmötet" -> Ztullmöt, the
  *           stem of tullmöte), without position
- *   S/XO/XC/XB  the same words per field: title, organisation, contact
- *               names, body (lead counts as body); stems as "Z" + prefix
+ *   S/XO/XC the same words per field: title, organisation, contact names;
+ *           stems as "Z" + prefix
+ *   XNB     the words of those three fields that the lead and body lack
+ *           (stems, lemma stems included, as ZXNB), as filter terms: a
+ *           word is in the body when the release has it and not its XNB
+ *           term. A field copy of the body's words would be a fifth of
+ *           all postings; these are a few dozen per release
+ *           (indexer/outside.h)
  *   ZF      å/ä/ö-folded stem of a word that has diacritics ("ZFmalmo"
  *           for malmö, "ZFtingsrat" for tingsrätten), without positions,
  *           in every field: a query typed without Swedish letters matches
@@ -38,7 +44,7 @@
 #define PRS_PREFIX_TITLE "S"
 #define PRS_PREFIX_ORG "XO"
 #define PRS_PREFIX_CONTACT "XC"
-#define PRS_PREFIX_BODY "XB"
+#define PRS_PREFIX_OUTSIDE_BODY "XNB"
 #define PRS_PREFIX_ID "Q"
 #define PRS_PREFIX_YEAR "Y"
 #define PRS_PREFIX_MONTH "M"
@@ -64,7 +70,7 @@ enum prs_slot {
 
 /* Bump when analysis or layout changes: unchanged files are then
  * re-indexed instead of skipped. */
-#define PRS_SCHEMA_VERSION "4"
+#define PRS_SCHEMA_VERSION "5"
 
 /* Longest term Xapian stores is 245 bytes; keep well clear of it. */
 #define PRS_TERM_MAX 240

@@ -1,6 +1,7 @@
 #include "termgen.h"
 
 #include "abbrev.h"
+#include "outside.h"
 #include "schema.h"
 #include "strutil.h"
 
@@ -14,7 +15,10 @@
 
 struct field_ctx {
     struct prs_xdoc *xd;
-    const char *prefix; /* field prefix, e.g. PRS_PREFIX_TITLE */
+    /* Field prefix, e.g. PRS_PREFIX_TITLE; NULL for the lead and body,
+     * whose words strike the outside words instead (outside.h). */
+    const char *prefix;
+    struct prs_outside *outside;
     unsigned wdf;
     struct prs_buf term; /* reused for every term of the field */
     struct prs_err *err;
@@ -33,6 +37,19 @@ static int add_prefixed(struct field_ctx *fc, const char *p1, const char *p2,
                              fc->err);
 }
 
+/* Records an unprefixed term ("word", "Zstem") of a field outside the
+ * body, or strikes it when the field is the lead or body (outside.h). */
+static int note(struct field_ctx *fc, const char *term, size_t len)
+{
+    if (!fc->prefix) {
+        prs_outside_strike(fc->outside, term, len);
+        return 0;
+    }
+    if (prs_outside_add(fc->outside, term, len) < 0)
+        return prs_err_set(fc->err, PRS_E_NOMEM, "out of memory");
+    return 0;
+}
+
 static int on_token(const struct prs_token *tok, void *ctx)
 {
     struct field_ctx *fc = ctx;
@@ -44,8 +61,12 @@ static int on_token(const struct prs_token *tok, void *ctx)
     else
         rc = prs_xdoc_add_posting(fc->xd, tok->text, tok->len, tok->pos,
                                   fc->wdf, fc->err);
+    if (rc == 0)
+        rc = note(fc, tok->text, tok->len);
     if (rc == 0 && tok->kind == PRS_TOK_WORD)
         rc = add_prefixed(fc, PRS_PREFIX_STEM, "", tok->stem, tok->stem_len);
+    if (rc == 0 && tok->kind == PRS_TOK_WORD)
+        rc = note(fc, fc->term.data, fc->term.len); /* "Z" + stem */
     if (rc == 0 && fc->prefix) {
         rc = add_prefixed(fc, fc->prefix, "", tok->text, tok->len);
         if (rc == 0 && tok->kind == PRS_TOK_WORD)
@@ -65,9 +86,12 @@ static int on_token(const struct prs_token *tok, void *ctx)
             /* Only where the lemma's stem adds something: "tullmötet"
              * (stem tullmötet) also gets Z+tullmöt, the stem of tullmöte. */
             if (v->stem_len != tok->stem_len ||
-                memcmp(v->stem, tok->stem, v->stem_len) != 0)
+                memcmp(v->stem, tok->stem, v->stem_len) != 0) {
                 rc = add_prefixed(fc, PRS_PREFIX_STEM, "", v->stem,
                                   v->stem_len);
+                if (rc == 0)
+                    rc = note(fc, fc->term.data, fc->term.len);
+            }
             break;
         case PRS_VAR_COMPOUND_PART:
             rc = add_prefixed(fc, PRS_PREFIX_PART, "", v->text, v->len);
@@ -86,11 +110,13 @@ static int on_token(const struct prs_token *tok, void *ctx)
 /* Indexes one field's text starting at *pos; advances *pos past it. */
 static int index_field(struct prs_analyzer *an, struct prs_xdoc *xd,
                        const char *text, const char *prefix, unsigned wdf,
-                       uint32_t *pos, struct prs_err *err)
+                       struct prs_outside *outside, uint32_t *pos,
+                       struct prs_err *err)
 {
     if (!text || !*text)
         return 0;
-    struct field_ctx fc = {.xd = xd, .prefix = prefix, .wdf = wdf, .err = err};
+    struct field_ctx fc = {.xd = xd, .prefix = prefix, .outside = outside,
+                           .wdf = wdf, .err = err};
     uint32_t next = *pos;
     int rc = prs_analyzer_run(an, text, strlen(text), *pos, on_token, &fc,
                               &next);
@@ -174,21 +200,27 @@ int prs_termgen_doc(struct prs_analyzer *an, const struct prs_doc *doc,
                     const char *source_key, struct prs_xdoc *xd,
                     struct prs_err *err)
 {
+    /* The fields outside the body come first, so that the lead and body
+     * can strike the outside words they have too (outside.h). */
+    struct prs_outside outside = {0};
     uint32_t pos = 0;
     int rc = index_field(an, xd, doc->title, PRS_PREFIX_TITLE, PRS_WDF_TITLE,
-                         &pos, err);
+                         &outside, &pos, err);
     if (rc == 0)
-        rc = index_field(an, xd, doc->lead, PRS_PREFIX_BODY, PRS_WDF_LEAD,
-                         &pos, err);
-    if (rc == 0)
-        rc = index_field(an, xd, doc->body, PRS_PREFIX_BODY, PRS_WDF_BODY,
-                         &pos, err);
-    if (rc == 0)
-        rc = index_field(an, xd, doc->org, PRS_PREFIX_ORG, PRS_WDF_ORG, &pos,
-                         err);
+        rc = index_field(an, xd, doc->org, PRS_PREFIX_ORG, PRS_WDF_ORG,
+                         &outside, &pos, err);
     for (size_t i = 0; rc == 0 && i < doc->ncontacts; i++)
         rc = index_field(an, xd, doc->contacts[i].name, PRS_PREFIX_CONTACT,
-                         PRS_WDF_CONTACT, &pos, err);
+                         PRS_WDF_CONTACT, &outside, &pos, err);
+    if (rc == 0)
+        rc = index_field(an, xd, doc->lead, NULL, PRS_WDF_LEAD, &outside,
+                         &pos, err);
+    if (rc == 0)
+        rc = index_field(an, xd, doc->body, NULL, PRS_WDF_BODY, &outside,
+                         &pos, err);
+    if (rc == 0)
+        rc = prs_outside_write(&outside, xd, err);
+    prs_outside_clear(&outside);
     if (rc == 0)
         rc = add_date(xd, doc->published, err);
     if (rc == 0 && doc->org) {

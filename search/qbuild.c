@@ -115,7 +115,6 @@ static const char *field_prefix(int field)
     switch (field) {
     case PRS_QF_TITLE: return PRS_PREFIX_TITLE;
     case PRS_QF_ORG: return PRS_PREFIX_ORG;
-    case PRS_QF_BODY: return PRS_PREFIX_BODY;
     case PRS_QF_CONTACT: return PRS_PREFIX_CONTACT;
     default: return "";
     }
@@ -139,6 +138,110 @@ static struct prs_query *term_query(struct builder *b, const char *p1,
 {
     const char *t = make_term(b, p1, p2, text);
     return t ? prs_query_term(t, 1, b->err) : NULL;
+}
+
+/* The word text (stem: the stem text) in field: its term under the
+ * field's prefix, or for the body, which has no copy of its own
+ * (schema.h), the term AND_NOT its XNB term. */
+static struct prs_query *field_term(struct builder *b, int field, bool stem,
+                                    const char *text)
+{
+    const char *z = stem ? PRS_PREFIX_STEM : "";
+    if (field != PRS_QF_BODY)
+        return term_query(b, z, field_prefix(field), text);
+    struct prs_query *pair[2] = {term_query(b, z, "", text), NULL};
+    if (pair[0])
+        pair[1] = term_query(b, z, PRS_PREFIX_OUTSIDE_BODY, text);
+    if (!pair[1]) {
+        prs_query_free(pair[0]);
+        return NULL;
+    }
+    struct prs_query *q = prs_query_combine(PRS_QOP_AND_NOT, pair, 2, b->err);
+    prs_query_free(pair[0]);
+    prs_query_free(pair[1]);
+    return q;
+}
+
+struct prefix_terms {
+    struct prefix_term {
+        char *term;
+        uint64_t freq;
+    } *v;
+    size_t n, cap;
+};
+
+static int on_prefix_term(const char *term, size_t len, uint64_t freq,
+                          void *ctx)
+{
+    struct prefix_terms *pt = ctx;
+    if (pt->n == pt->cap) {
+        size_t cap = pt->cap ? pt->cap * 2 : 64;
+        struct prefix_term *v = realloc(pt->v, cap * sizeof *v);
+        if (!v)
+            return PRS_E_NOMEM;
+        pt->v = v;
+        pt->cap = cap;
+    }
+    if (!(pt->v[pt->n].term = strndup(term, len)))
+        return PRS_E_NOMEM;
+    pt->v[pt->n++].freq = freq;
+    return 0;
+}
+
+static int by_freq_desc(const void *a, const void *b)
+{
+    uint64_t x = ((const struct prefix_term *)a)->freq;
+    uint64_t y = ((const struct prefix_term *)b)->freq;
+    return (x < y) - (x > y);
+}
+
+/* Words of the body starting with text: the index's most frequent
+ * PRS_PREFIX_MAX_TERMS words with that prefix, each as field_term() puts
+ * it, scored as one word (as prs_query_prefix() does elsewhere). */
+static struct prs_query *body_prefix_query(struct builder *b, const char *text)
+{
+    struct prefix_terms pt = {0};
+    struct prs_query *q = NULL;
+    int rc = prs_db_terms_each(b->db, text, on_prefix_term, &pt, b->err);
+    if (rc == PRS_E_NOMEM)
+        prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+    if (rc < 0)
+        goto out;
+    if (pt.n == 0) { /* no such word: a prefix query that matches nothing */
+        q = prs_query_prefix(text, PRS_PREFIX_MAX_TERMS, b->err);
+        goto out;
+    }
+    qsort(pt.v, pt.n, sizeof *pt.v, by_freq_desc);
+    size_t n = pt.n < PRS_PREFIX_MAX_TERMS ? pt.n : PRS_PREFIX_MAX_TERMS;
+    struct prs_query **subs = calloc(n, sizeof *subs);
+    size_t k = 0;
+    while (subs && k < n && (subs[k] = field_term(b, PRS_QF_BODY, false,
+                                                  pt.v[k].term)))
+        k++;
+    if (!subs)
+        prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+    else if (k == n)
+        q = prs_query_combine(PRS_QOP_SYNONYM, subs, n, b->err);
+    for (size_t i = 0; i < k; i++)
+        prs_query_free(subs[i]);
+    free(subs);
+out:
+    for (size_t i = 0; i < pt.n; i++)
+        free(pt.v[i].term);
+    free(pt.v);
+    return q;
+}
+
+/* Words starting with text in field, the most frequent
+ * PRS_PREFIX_MAX_TERMS of them. Without an index to look the body's words
+ * up in, body words are words anywhere. */
+static struct prs_query *field_prefix_query(struct builder *b, int field,
+                                            const char *text)
+{
+    if (field == PRS_QF_BODY && b->db)
+        return body_prefix_query(b, text);
+    const char *p = make_term(b, field_prefix(field), "", text);
+    return p ? prs_query_prefix(p, PRS_PREFIX_MAX_TERMS, b->err) : NULL;
 }
 
 /* Combines qs[0..n) with op, skipping NULL entries; frees them. */
@@ -317,13 +420,13 @@ static struct prs_query *folded_query(struct builder *b, const struct tok *t)
  * apart, and those above its å/ä/ö-folded forms (the weights in
  * qbuild.h). A word in a field matches by its exact form and stem only. */
 static struct prs_query *token_query(struct builder *b, const struct tok *t,
-                                     const char *prefix)
+                                     int field)
 {
     struct alts a = {0};
-    alts_add(b, &a, term_query(b, prefix, "", t->text), 1.0);
+    alts_add(b, &a, field_term(b, field, false, t->text), 1.0);
     if (t->kind == PRS_TOK_WORD) {
-        alts_add(b, &a, term_query(b, PRS_PREFIX_STEM, prefix, t->stem), 1.0);
-        if (!*prefix) {
+        alts_add(b, &a, field_term(b, field, true, t->stem), 1.0);
+        if (field == PRS_QF_ANY) {
             lexicon_alts(b, t, &a);
             alts_add(b, &a, folded_query(b, t), PRS_FOLDED_WEIGHT);
         }
@@ -337,7 +440,7 @@ static struct prs_query *token_query(struct builder *b, const struct tok *t,
  * terms only, so a field phrase is that phrase anywhere AND its words in
  * the field. */
 static struct prs_query *phrase_query(struct builder *b, struct toks *t,
-                                      const char *prefix)
+                                      int field)
 {
     const char **terms = calloc(t->n, sizeof *terms);
     struct prs_query *q = NULL;
@@ -358,11 +461,11 @@ static struct prs_query *phrase_query(struct builder *b, struct toks *t,
     if (n == 0)
         goto out;
     if (n == 1) {
-        q = term_query(b, prefix, "", terms[0]);
+        q = field_term(b, field, false, terms[0]);
         goto out;
     }
     q = prs_query_phrase(terms, n, 0, b->err);
-    if (q && *prefix) {
+    if (q && field != PRS_QF_ANY) {
         struct prs_query **all = calloc(n + 1, sizeof *all);
         if (!all) {
             prs_query_free(q);
@@ -371,7 +474,7 @@ static struct prs_query *phrase_query(struct builder *b, struct toks *t,
         }
         all[0] = q;
         for (size_t i = 0; i < n; i++)
-            all[i + 1] = term_query(b, prefix, "", terms[i]);
+            all[i + 1] = field_term(b, field, false, terms[i]);
         q = combine_owned(b, PRS_QOP_AND, all, n + 1);
         free(all);
     }
@@ -396,11 +499,9 @@ static int analyse(struct builder *b, const struct prs_qword *words,
  * prefix (tivolin, tivoliverksamheter), weighted below the word itself. */
 static struct prs_query *or_typed_prefix(struct builder *b,
                                          struct prs_query *word,
-                                         const char *text, const char *prefix)
+                                         const char *text, int field)
 {
-    const char *p = make_term(b, prefix, "", text);
-    struct prs_query *pq = p ? prs_query_prefix(p, PRS_PREFIX_MAX_TERMS, b->err)
-                             : NULL;
+    struct prs_query *pq = field_prefix_query(b, field, text);
     struct prs_query *scaled = pq ? prs_query_scale(pq, PRS_TYPING_WEIGHT, b->err)
                                   : NULL;
     prs_query_free(pq);
@@ -434,14 +535,13 @@ static struct prs_query *word_node(struct builder *b, const struct prs_qnode *n)
 {
     struct toks t = {0};
     struct prs_query *q = NULL;
-    const char *prefix = field_prefix(n->field);
     if (analyse(b, n->words, n->nwords, &t) < 0)
         goto out;
     if (t.n == 1) {
-        q = token_query(b, &t.v[0], prefix);
+        q = token_query(b, &t.v[0], n->field);
         if (q && n->start == b->typing_at && t.v[0].kind == PRS_TOK_WORD &&
             strlen(t.v[0].text) >= PRS_TYPING_MIN_BYTES)
-            q = or_typed_prefix(b, q, t.v[0].text, prefix);
+            q = or_typed_prefix(b, q, t.v[0].text, n->field);
         goto out;
     }
     /* Several tokens in one typed word ("EST-effektiv", "covid-19"): the
@@ -449,8 +549,8 @@ static struct prs_query *word_node(struct builder *b, const struct prs_qnode *n)
     struct prs_query *alts[2] = {NULL, NULL};
     for (size_t i = 0; i < t.n; i++)
         if ((t.v[i].flags & PRS_TOKF_JOINED) && !alts[0])
-            alts[0] = token_query(b, &t.v[i], prefix);
-    alts[1] = phrase_query(b, &t, prefix);
+            alts[0] = token_query(b, &t.v[i], n->field);
+    alts[1] = phrase_query(b, &t, n->field);
     q = combine_owned(b, PRS_QOP_OR, alts, 2);
 out:
     toks_clear(&t);
@@ -462,7 +562,6 @@ static struct prs_query *prefix_node(struct builder *b,
 {
     struct toks t = {0};
     struct prs_query *q = NULL;
-    const char *prefix = field_prefix(n->field);
     if (analyse(b, n->words, n->nwords, &t) < 0 || t.n == 0)
         goto out;
     /* The last token is the one being typed; a joined form is not. */
@@ -471,10 +570,7 @@ static struct prs_query *prefix_node(struct builder *b,
         last--;
     if (last == 0)
         goto out;
-    const char *p = make_term(b, prefix, "", t.v[last - 1].text);
-    if (!p)
-        goto out;
-    q = prs_query_prefix(p, PRS_PREFIX_MAX_TERMS, b->err);
+    q = field_prefix_query(b, n->field, t.v[last - 1].text);
     if (q && prs_marker_add_prefix(b->marker, t.v[last - 1].text) < 0) {
         prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
         prs_query_free(q);
@@ -484,7 +580,7 @@ static struct prs_query *prefix_node(struct builder *b,
     for (size_t i = 0; q && i + 1 < last; i++) {
         if (t.v[i].flags & PRS_TOKF_JOINED)
             continue;
-        struct prs_query *pair[2] = {q, token_query(b, &t.v[i], prefix)};
+        struct prs_query *pair[2] = {q, token_query(b, &t.v[i], n->field)};
         q = combine_owned(b, PRS_QOP_AND, pair, 2);
     }
 out:
@@ -745,7 +841,7 @@ static struct prs_query *build(struct builder *b, const struct prs_qnode *n)
         struct toks t = {0};
         struct prs_query *q = NULL;
         if (analyse(b, n->words, n->nwords, &t) == 0)
-            q = phrase_query(b, &t, field_prefix(n->field));
+            q = phrase_query(b, &t, n->field);
         toks_clear(&t);
         return q;
     }

@@ -14,7 +14,10 @@
  *                   å/ä/ö-folded matches ("malmo" finds "Malmö")
  *   EST-effektiv    OR(joined "est-effektiv", PHRASE(est, effektiv))
  *   "a b c"         PHRASE of the exact forms
- *   title:word      the same with the field's prefix
+ *   title:word      the same with the field's prefix; body:word, which
+ *                   has no prefix of its own, is the word AND_NOT its XNB
+ *                   term (schema.h), and body:prefix* looks its words up
+ *                   in the index to do the same for each
  *   prefix*         the exact terms starting with prefix (bounded)
  *   last word       also as a prefix, weighted below the word: the query
  *                   may have been sent while the word was being typed

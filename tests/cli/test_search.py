@@ -100,6 +100,26 @@ class SearchTest(TempDirTest):
         # "Vikmång" is in the body, not the title.
         self.assertEqual(self.ids("title:Vikmång"), [])
 
+    def test_body_field(self):
+        # In the body and a contact name: found.
+        self.assertEqual(self.ids("body:Vikmång"), [SEED])
+        self.assertEqual(self.ids("text:Thörn"), [SEED])
+        # In the title only: the release has the word, but not in its body.
+        self.assertIn(SEED, self.ids("klassas"))
+        self.assertNotIn(SEED, self.ids("body:klassas", limit=200))
+        self.assertEqual(self.ids('title:"nationell lista"'), [SEED])
+        self.assertEqual(self.ids('body:"nationell lista"'), [])
+        # The title's "nationell" is in the body as "nationella": its stem
+        # is in the body, the exact word is not.
+        self.assertEqual(self.ids("body:nationell", "body:Klockaretorpet"),
+                         [SEED])
+        self.assertEqual(self.ids('body:"nationell"', "Klockaretorpet"), [])
+        # Prefixes: words of the body starting with it.
+        self.assertIn(SEED, self.ids("body:Vikmå*"))
+        self.assertIn(SEED, self.ids("klassa*"))
+        self.assertNotIn(SEED, self.ids("body:klassa*", limit=200))
+        self.assertEqual(self.ids("body:zqxwvu*"), [])
+
     def test_prefix(self):
         self.assertIn(MASKS, self.ids("skyddsmas*"))
         self.assertIn(SEED, self.ids("Klockareto*"))

@@ -175,6 +175,11 @@ static void fields_use_their_prefix(void **state)
     (void)state;
     assert_compiles_to("title:tivoli org:polisen",
                        (const char *[]){"Stivoli", "ZStivoli", "XOpolisen", NULL});
+    /* The body has no prefix: the word less the releases that have it
+     * only outside the body. */
+    assert_compiles_to("body:tivoli",
+                       (const char *[]){"tivoli AND_NOT XNBtivoli",
+                                        "Ztivoli AND_NOT ZXNBtivoli", NULL});
 }
 
 static void phrase_and_prefix(void **state)
