@@ -223,6 +223,10 @@ struct part {
     size_t tok_end;   /* just past the token: end, or past ":s" */
     size_t sig_bytes; /* bytes that folding keeps (ignorables excluded) */
     bool ascii;       /* pure ASCII: folding is a plain lower-case */
+    /* ASCII and U+00C0..U+00FF but ß: NFC already, and case folding maps
+     * each letter to one of the same length (latin1_lower), unlike µ or ß.
+     * Most Swedish words with å, ä or ö are such. */
+    bool latin1;
     bool alpha;       /* has a letter or mark: a WORD, not a NUMBER */
     bool colon;       /* an inflection after a colon was cut off */
 };
@@ -233,7 +237,7 @@ struct part {
 static size_t scan_part(const struct scan *sc, size_t i, struct part *p)
 {
     enum cls last = C_SEP; /* class of the last word character */
-    *p = (struct part){.start = i, .end = i, .ascii = true};
+    *p = (struct part){.start = i, .end = i, .ascii = true, .latin1 = true};
     while (i < sc->len) {
         struct cp c = peek(sc, i);
         switch (c.cls) {
@@ -244,7 +248,8 @@ static size_t scan_part(const struct scan *sc, size_t i, struct part *p)
         case C_DIGIT:
             break;
         case C_IGN:
-            p->ascii = false; /* the part's bytes now need utf8proc */
+            /* the part's bytes now need utf8proc */
+            p->ascii = p->latin1 = false;
             i += c.n;
             continue;
         case C_NUMSEP:
@@ -258,6 +263,8 @@ static size_t scan_part(const struct scan *sc, size_t i, struct part *p)
         last = c.cls;
         p->sig_bytes += c.n;
         p->ascii = p->ascii && c.cp < 0x80;
+        p->latin1 = p->latin1 && (c.cp < 0x80 || (c.cp >= 0xC0 && c.cp < 0x100 &&
+                                                  c.cp != 0xDF));
         i += c.n;
         p->end = i;
     }
@@ -354,6 +361,25 @@ static void ascii_lower(char *dst, const char *src, size_t n)
     dst[n] = '\0';
 }
 
+/* Case-folds a latin1 part (struct part): ASCII and U+00C0..U+00DE
+ * (bar U+00D7) to lower case; every other character is its own fold. */
+static void latin1_lower(char *dst, const char *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)src[i];
+        if (ch >= 'A' && ch <= 'Z') {
+            ch = (unsigned char)(ch - 'A' + 'a');
+        } else if (ch == 0xC3 && i + 1 < n) {
+            dst[i++] = (char)ch;
+            ch = (unsigned char)src[i];
+            if (ch >= 0x80 && ch <= 0x9E && ch != 0x97)
+                ch += 0x20; /* U+00C0..U+00DE -> U+00E0..U+00FE */
+        }
+        dst[i] = (char)ch;
+    }
+    dst[n] = '\0';
+}
+
 static bool is_ascii(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -432,10 +458,13 @@ static int fold_part(struct prs_analyzer *a, const struct scan *sc,
 {
     const char *raw = (const char *)sc->s + p->start;
     size_t raw_len = p->end - p->start;
-    if (p->ascii) {
+    if (p->ascii || p->latin1) {
         if (raw_len > PRS_TOKEN_MAX_BYTES)
             return 1;
-        ascii_lower(a->tok, raw, raw_len);
+        if (p->ascii)
+            ascii_lower(a->tok, raw, raw_len);
+        else
+            latin1_lower(a->tok, raw, raw_len);
         *len = raw_len;
         return 0;
     }

@@ -412,6 +412,40 @@ static void normalisation_and_case_folding(void **state)
     RUN_TABLE(cases);
 }
 
+/* Words of ASCII and U+00C0..U+00FF letters are folded without utf8proc
+ * (analyzer.c, latin1_lower): each such letter, alone and inside a word,
+ * in a token folds as prs_analyzer_fold() does through utf8proc. */
+static void latin1_letters_fold_as_utf8proc_does(void **state)
+{
+    (void)state;
+    struct prs_err err = {0};
+    struct prs_analyzer *a = prs_analyzer_new(&err);
+    assert_non_null(a);
+    for (unsigned cp = 0x41; cp <= 0xFF; cp++) {
+        char word[16];
+        if (cp < 0x80)
+            snprintf(word, sizeof word, "X%cy", (char)cp);
+        else
+            snprintf(word, sizeof word, "X%c%cy", (char)(0xC0 | cp >> 6),
+                     (char)(0x80 | (cp & 0x3F)));
+        struct got g;
+        got_init(&g);
+        assert_int_equal(prs_analyzer_run(a, word, strlen(word), 0, collect,
+                                          &g, NULL), 0);
+        if (g.n != 1)
+            continue; /* not a letter: the word splits there */
+        char token[PRS_TOKEN_MAX_BYTES + 1];
+        strcpy(token, g.t[0].text);
+        size_t len = 0;
+        const char *folded = prs_analyzer_fold(a, word, strlen(word), &len);
+        assert_non_null(folded);
+        if (strcmp(token, folded) != 0)
+            fail_msg("U+%04X: token \"%s\", utf8proc \"%s\"", cp, token,
+                     folded);
+    }
+    prs_analyzer_free(a);
+}
+
 static void invalid_utf8_separates(void **state)
 {
     (void)state;
@@ -929,6 +963,7 @@ int main(void)
         cmocka_unit_test(hyphenated_words_give_parts_and_joined),
         cmocka_unit_test(soft_hyphen_and_spaces),
         cmocka_unit_test(normalisation_and_case_folding),
+        cmocka_unit_test(latin1_letters_fold_as_utf8proc_does),
         cmocka_unit_test(invalid_utf8_separates),
         cmocka_unit_test(numbers),
         cmocka_unit_test(urls_and_mail),
