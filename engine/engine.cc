@@ -975,12 +975,16 @@ static long date_value_days(const std::string &v)
 {
     if (v.size() < 8)
         return -1;
-    for (size_t i = 0; i < 8; i++)
+    // Digits by hand: this runs for every match of every query.
+    long n[8];
+    for (size_t i = 0; i < 8; i++) {
         if (v[i] < '0' || v[i] > '9')
             return -1;
-    long y = std::stol(v.substr(0, 4));
-    unsigned m = static_cast<unsigned>(std::stoul(v.substr(4, 2)));
-    unsigned d = static_cast<unsigned>(std::stoul(v.substr(6, 2)));
+        n[i] = v[i] - '0';
+    }
+    long y = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3];
+    unsigned m = static_cast<unsigned>(n[4] * 10 + n[5]);
+    unsigned d = static_cast<unsigned>(n[6] * 10 + n[7]);
     if (m > 12 || d > 31)
         return -1;
     return days_from_civil(y, m ? m : 1, d ? d : 1);
