@@ -66,6 +66,20 @@ static void print_doc(const struct prs_doc *d)
         printf("\nAvsändare: %s\n", d->sender);
 }
 
+/* The release as one line of JSON (prs_doc_to_json()'s form). */
+static int print_json(const struct prs_doc *doc)
+{
+    size_t len = 0;
+    char *text = prs_doc_to_json(doc, &len);
+    if (!text) {
+        fprintf(stderr, "prsearch: out of memory\n");
+        return PRS_EXIT_FAILURE;
+    }
+    printf("%.*s\n", (int)len, text);
+    free(text);
+    return PRS_EXIT_OK;
+}
+
 /* `show --server`: the release from the server, printed as locally. */
 static int show_remote(const char *server, const char *id, bool json)
 {
@@ -75,15 +89,7 @@ static int show_remote(const char *server, const char *id, bool json)
     if (prs_remote_get_doc(server, id, &doc, &rerr) < 0) {
         status = prs_remote_fail(&rerr, true);
     } else if (json) {
-        /* The stored record is prs_doc_to_json()'s too. */
-        size_t len = 0;
-        char *text = prs_doc_to_json(&doc, &len);
-        if (text)
-            printf("%.*s\n", (int)len, text);
-        else
-            fprintf(stderr, "prsearch: out of memory\n");
-        status = text ? PRS_EXIT_OK : PRS_EXIT_FAILURE;
-        free(text);
+        status = print_json(&doc);
     } else {
         print_doc(&doc);
     }
@@ -133,12 +139,12 @@ int prs_cmd_show(int argc, char **argv)
         status = PRS_EXIT_NOTFOUND;
     } else if (rc < 0) {
         status = prs_cli_fail(&err);
-    } else if (json) {
-        printf("%.*s\n", (int)len, data);
     } else {
         struct prs_doc doc = {0};
-        if (prs_doc_from_json(data, len, &doc, &err) < 0)
+        if (prs_doc_unpack(data, len, &doc, &err) < 0)
             status = prs_cli_fail(&err);
+        else if (json)
+            status = print_json(&doc);
         else
             print_doc(&doc);
         prs_doc_clear(&doc);

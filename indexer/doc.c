@@ -1,11 +1,13 @@
 /*
- * doc.c: the press-release record, its dates and its JSON form.
+ * doc.c: the press-release record, its dates, its JSON form and its
+ * stored form.
  */
 #include "doc.h"
 
 #include "strutil.h"
 
 #include <jansson.h>
+#include <msgpack.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -470,6 +472,168 @@ int prs_doc_from_json(const char *json, size_t len, struct prs_doc *doc,
     }
 out:
     json_decref(root);
+    if (rc < 0)
+        prs_doc_clear(doc);
+    return rc;
+}
+
+/* ---- Stored form (MessagePack) ------------------------------------------ */
+
+#define NDOC_KEYS (sizeof doc_keys / sizeof *doc_keys)
+#define NCONTACT_KEYS (sizeof contact_keys / sizeof *contact_keys)
+
+static bool pack_str(msgpack_packer *pk, const char *s)
+{
+    size_t len = strlen(s);
+    return msgpack_pack_str(pk, len) == 0 &&
+           msgpack_pack_str_body(pk, s, len) == 0;
+}
+
+/* Packs keys[i] -> vals[i] for every set vals[i] as a map, announcing
+ * extra more entries that the caller packs after them. */
+static bool pack_map(msgpack_packer *pk, const char *const *keys,
+                     const char *const *vals, size_t n, size_t extra)
+{
+    size_t present = extra;
+    for (size_t i = 0; i < n; i++)
+        present += vals[i] != NULL;
+    if (msgpack_pack_map(pk, present) != 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (vals[i] && (!pack_str(pk, keys[i]) || !pack_str(pk, vals[i])))
+            return false;
+    return true;
+}
+
+static bool pack_contact(msgpack_packer *pk, const struct prs_contact *c)
+{
+    const char *keys[NCONTACT_KEYS], *vals[NCONTACT_KEYS];
+    for (size_t k = 0; k < NCONTACT_KEYS; k++) {
+        keys[k] = contact_keys[k].key;
+        vals[k] = *CFIELD(c, contact_keys[k].off);
+    }
+    return pack_map(pk, keys, vals, NCONTACT_KEYS, 0);
+}
+
+char *prs_doc_pack(const struct prs_doc *doc, size_t *len)
+{
+    const char *keys[NDOC_KEYS], *vals[NDOC_KEYS];
+    for (size_t i = 0; i < NDOC_KEYS; i++) {
+        keys[i] = doc_keys[i].key;
+        vals[i] = *CFIELD(doc, doc_keys[i].off);
+    }
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    bool ok = pack_map(&pk, keys, vals, NDOC_KEYS, doc->ncontacts > 0);
+    if (ok && doc->ncontacts)
+        ok = pack_str(&pk, "contacts") &&
+             msgpack_pack_array(&pk, doc->ncontacts) == 0;
+    for (size_t i = 0; ok && i < doc->ncontacts; i++)
+        ok = pack_contact(&pk, &doc->contacts[i]);
+    if (!ok || sb.size == 0) {
+        msgpack_sbuffer_destroy(&sb);
+        return NULL;
+    }
+    *len = sb.size;
+    return msgpack_sbuffer_release(&sb);
+}
+
+static bool key_is(const msgpack_object *k, const char *key)
+{
+    return k->type == MSGPACK_OBJECT_STR && k->via.str.size == strlen(key) &&
+           memcmp(k->via.str.ptr, key, k->via.str.size) == 0;
+}
+
+/* Sets the field of keys[0..n) (at base) that kv names from its string
+ * value; other keys are left alone. */
+static int unpack_field(const msgpack_object_kv *kv, void *base,
+                        const char *const *keys, const size_t *offs, size_t n,
+                        struct prs_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!key_is(&kv->key, keys[i]))
+            continue;
+        if (kv->val.type == MSGPACK_OBJECT_NIL)
+            return 0;
+        if (kv->val.type != MSGPACK_OBJECT_STR)
+            return prs_err_set(err, PRS_E_PARSE,
+                               "stored release: '%s' must be a string", keys[i]);
+        int rc = prs_doc_set(FIELD(base, offs[i]), kv->val.via.str.ptr,
+                             kv->val.via.str.size);
+        if (rc < 0)
+            return prs_err_set(err, rc, "stored release: '%s': %s", keys[i],
+                               rc == PRS_E_NOMEM ? "out of memory"
+                                                 : "not valid UTF-8 text");
+        return 0;
+    }
+    return 0;
+}
+
+static int unpack_contacts(const msgpack_object *arr, struct prs_doc *doc,
+                           struct prs_err *err)
+{
+    const char *keys[NCONTACT_KEYS];
+    size_t offs[NCONTACT_KEYS];
+    for (size_t k = 0; k < NCONTACT_KEYS; k++) {
+        keys[k] = contact_keys[k].key;
+        offs[k] = contact_keys[k].off;
+    }
+    if (arr->type != MSGPACK_OBJECT_ARRAY)
+        return prs_err_set(err, PRS_E_PARSE,
+                           "stored release: 'contacts' must be an array");
+    int rc = 0;
+    for (uint32_t i = 0; rc == 0 && i < arr->via.array.size; i++) {
+        const msgpack_object *c = &arr->via.array.ptr[i];
+        if (c->type != MSGPACK_OBJECT_MAP)
+            return prs_err_set(err, PRS_E_PARSE,
+                               "stored release: contacts[%u] must be a map", i);
+        struct prs_contact tmp = {0};
+        for (uint32_t k = 0; rc == 0 && k < c->via.map.size; k++)
+            rc = unpack_field(&c->via.map.ptr[k], &tmp, keys, offs,
+                              NCONTACT_KEYS, err);
+        if (rc == 0 && (rc = prs_doc_add_contact(doc, tmp.name, tmp.role,
+                                                 tmp.phone, tmp.email)) < 0)
+            prs_err_set(err, rc, "stored release: contacts[%u]: %s", i,
+                        rc == PRS_E_NOMEM ? "out of memory" : "not valid UTF-8");
+        contact_clear(&tmp);
+    }
+    return rc;
+}
+
+int prs_doc_unpack(const char *data, size_t len, struct prs_doc *doc,
+                   struct prs_err *err)
+{
+    const char *keys[NDOC_KEYS];
+    size_t offs[NDOC_KEYS];
+    for (size_t i = 0; i < NDOC_KEYS; i++) {
+        keys[i] = doc_keys[i].key;
+        offs[i] = doc_keys[i].off;
+    }
+    prs_doc_clear(doc);
+    msgpack_unpacked u;
+    msgpack_unpacked_init(&u);
+    size_t off = 0;
+    int rc = 0;
+    if (!data || msgpack_unpack_next(&u, data, len, &off) != MSGPACK_UNPACK_SUCCESS ||
+        off != len || u.data.type != MSGPACK_OBJECT_MAP) {
+        rc = prs_err_set(err, PRS_E_PARSE,
+                         "stored release is not a MessagePack map (re-index?)");
+        goto out;
+    }
+    const msgpack_object_map *m = &u.data.via.map;
+    for (uint32_t i = 0; rc == 0 && i < m->size; i++) {
+        const msgpack_object_kv *kv = &m->ptr[i];
+        if (key_is(&kv->key, "contacts"))
+            rc = kv->val.type == MSGPACK_OBJECT_NIL
+                     ? 0
+                     : unpack_contacts(&kv->val, doc, err);
+        else
+            rc = unpack_field(kv, doc, keys, offs, NDOC_KEYS, err);
+    }
+out:
+    msgpack_unpacked_destroy(&u);
     if (rc < 0)
         prs_doc_clear(doc);
     return rc;

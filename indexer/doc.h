@@ -60,11 +60,22 @@ int prs_doc_normalize_date(const char *s, char *out, size_t cap);
 /* Serialises the stored fields as one JSON object (jansson), malloc'ed;
  * NULL on allocation failure. Keys: id title org published type lead body
  * url sender about source contacts[{name role phone email}]; absent fields
- * are omitted. */
+ * are omitted. The form the API and `show --json` give. */
 char *prs_doc_to_json(const struct prs_doc *doc, size_t *len);
 
 /* Parses what prs_doc_to_json() wrote into doc (cleared first). */
 int prs_doc_from_json(const char *json, size_t len, struct prs_doc *doc,
                       struct prs_err *err);
+
+/* The same map as MessagePack, the form stored in the index: every hit
+ * of every search reads one, and decoding it is a small share of what
+ * parsing the JSON took (strings come length-prefixed, unescaped).
+ * malloc'ed; NULL on allocation failure. */
+char *prs_doc_pack(const struct prs_doc *doc, size_t *len);
+
+/* Parses what prs_doc_pack() wrote into doc (cleared first); unknown keys
+ * are skipped. PRS_E_PARSE for anything else, PRS_E_NOMEM. */
+int prs_doc_unpack(const char *data, size_t len, struct prs_doc *doc,
+                   struct prs_err *err);
 
 #endif

@@ -245,11 +245,11 @@ int prs_termgen_doc(struct prs_analyzer *an, const struct prs_doc *doc,
     if (rc < 0)
         return rc;
     size_t len = 0;
-    char *json = prs_doc_to_json(doc, &len);
-    if (!json)
+    char *data = prs_doc_pack(doc, &len);
+    if (!data)
         return prs_err_set(err, PRS_E_NOMEM, "out of memory");
-    rc = prs_xdoc_set_data(xd, json, len, err);
-    free(json);
+    rc = prs_xdoc_set_data(xd, data, len, err);
+    free(data);
     return rc;
 }
 

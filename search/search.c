@@ -89,7 +89,7 @@ static int load_hits(struct prs_analyzer *an, const struct prs_marker *marker,
         const char *data = prs_hits_data(hits, i, &len);
         out->nhits++;
         h->score = prs_hits_score(hits, i);
-        if (prs_doc_from_json(data, len, &h->doc, err) < 0)
+        if (prs_doc_unpack(data, len, &h->doc, err) < 0)
             return err->code;
         if (!snippets)
             continue;

@@ -26,12 +26,18 @@ void prs_api_doc_get(struct prs_reqctx *rc, const char *id)
         prs_reply_error(rc, 500, "internal", NULL, "%s", err.msg);
         return;
     }
-    json_error_t jerr;
-    json_t *doc = json_loadb(data, len, 0, &jerr);
+    struct prs_doc d = {0};
+    r = prs_doc_unpack(data, len, &d, &err);
     free(data);
+    char *text = r == 0 ? prs_doc_to_json(&d, &len) : NULL;
+    prs_doc_clear(&d);
+    json_error_t jerr;
+    json_t *doc = text ? json_loadb(text, len, 0, &jerr) : NULL;
+    free(text);
     if (!json_is_object(doc)) {
         json_decref(doc);
-        prs_reply_error(rc, 500, "internal", NULL, "stored release is not JSON");
+        prs_reply_error(rc, 500, "internal", NULL, "%s",
+                        r < 0 ? err.msg : "out of memory");
         return;
     }
     /* The source is a path on the server's disk: not for visitors. */
@@ -65,7 +71,7 @@ void prs_api_doc_similar(struct prs_reqctx *rc, const char *id)
         const char *data = prs_hits_data(hits, i, &len);
         struct prs_doc d = {0};
         struct prs_err derr = {0};
-        if (prs_doc_from_json(data, len, &d, &derr) == 0)
+        if (prs_doc_unpack(data, len, &d, &derr) == 0)
             json_array_append_new(
                 list, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:f}",
                                 "id", d.id, "title", d.title, "url", d.url,

@@ -184,6 +184,25 @@ static void assert_same_str(const char *a, const char *b)
         assert_string_equal(a, b);
 }
 
+static void assert_same_doc(const struct prs_doc *a, const struct prs_doc *b)
+{
+    char *const *fa[] = {&a->id, &a->title, &a->org, &a->published, &a->type,
+                         &a->lead, &a->body, &a->url, &a->sender, &a->about,
+                         &a->source};
+    char *const *fb[] = {&b->id, &b->title, &b->org, &b->published, &b->type,
+                         &b->lead, &b->body, &b->url, &b->sender, &b->about,
+                         &b->source};
+    for (size_t i = 0; i < sizeof fa / sizeof *fa; i++)
+        assert_same_str(*fa[i], *fb[i]);
+    assert_int_equal(b->ncontacts, a->ncontacts);
+    for (size_t i = 0; i < a->ncontacts; i++) {
+        assert_same_str(a->contacts[i].name, b->contacts[i].name);
+        assert_same_str(a->contacts[i].role, b->contacts[i].role);
+        assert_same_str(a->contacts[i].phone, b->contacts[i].phone);
+        assert_same_str(a->contacts[i].email, b->contacts[i].email);
+    }
+}
+
 static void json_round_trip(void **state)
 {
     (void)state;
@@ -195,19 +214,7 @@ static void json_round_trip(void **state)
     assert_non_null(json);
     assert_int_equal(len, strlen(json));
     assert_int_equal(prs_doc_from_json(json, len, &b, &err), 0);
-    char **fa[] = {&a.id, &a.title, &a.org, &a.published, &a.type, &a.lead,
-                   &a.body, &a.url, &a.sender, &a.about, &a.source};
-    char **fb[] = {&b.id, &b.title, &b.org, &b.published, &b.type, &b.lead,
-                   &b.body, &b.url, &b.sender, &b.about, &b.source};
-    for (size_t i = 0; i < sizeof fa / sizeof *fa; i++)
-        assert_same_str(*fa[i], *fb[i]);
-    assert_int_equal(b.ncontacts, 2);
-    for (size_t i = 0; i < 2; i++) {
-        assert_same_str(a.contacts[i].name, b.contacts[i].name);
-        assert_same_str(a.contacts[i].role, b.contacts[i].role);
-        assert_same_str(a.contacts[i].phone, b.contacts[i].phone);
-        assert_same_str(a.contacts[i].email, b.contacts[i].email);
-    }
+    assert_same_doc(&a, &b);
     /* Serialising the copy gives the same bytes. */
     size_t len2 = 0;
     char *json2 = prs_doc_to_json(&b, &len2);
@@ -217,6 +224,81 @@ static void json_round_trip(void **state)
     free(json2);
     prs_doc_clear(&a);
     prs_doc_clear(&b);
+}
+
+static void pack_round_trip(void **state)
+{
+    (void)state;
+    struct prs_doc a = {0}, b = {0}, empty = {0};
+    struct prs_err err = {0};
+    fill(&a);
+    size_t len = 0, len2 = 0;
+    char *data = prs_doc_pack(&a, &len);
+    assert_non_null(data);
+    assert_int_equal(prs_doc_unpack(data, len, &b, &err), 0);
+    assert_same_doc(&a, &b);
+    char *data2 = prs_doc_pack(&b, &len2);
+    assert_non_null(data2);
+    assert_int_equal(len2, len);
+    assert_memory_equal(data, data2, len);
+    free(data2);
+    /* A release with nothing set is an empty map. */
+    data2 = prs_doc_pack(&empty, &len2);
+    assert_non_null(data2);
+    assert_int_equal(prs_doc_unpack(data2, len2, &b, &err), 0);
+    assert_same_doc(&empty, &b);
+    free(data2);
+    free(data);
+    prs_doc_clear(&a);
+    prs_doc_clear(&b);
+}
+
+static void unpack_rejects_what_pack_did_not_write(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bytes;
+        size_t len;
+        const char *msg_part;
+    } bad[] = {
+        {"", 0, "not a MessagePack map"},
+        {"{\"id\":\"x\"}", 10, "not a MessagePack map"},
+        {"\x91\x01", 2, "not a MessagePack map"},              /* [1] */
+        {"\x81\xA5title\x05", 8, "'title' must be a string"}, /* {title: 5} */
+        {"\x81\xA8" "contacts\x80", 11, "'contacts' must be an array"},
+        {"\x81\xA8" "contacts\x91\x01", 12, "contacts[0] must be a map"},
+        {"\x81\xA2id\xA2\xC3\x28", 7, "not valid UTF-8"},
+        {"\x80\x00", 2, "not a MessagePack map"}, /* bytes after the map */
+    };
+    struct prs_err err = {0};
+    struct prs_doc d = {0};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        memset(&err, 0, sizeof err);
+        assert_int_equal(prs_doc_unpack(bad[i].bytes, bad[i].len, &d, &err),
+                         PRS_E_PARSE);
+        if (!strstr(err.msg, bad[i].msg_part))
+            fail_msg("case %zu: message '%s' lacks '%s'", i, err.msg,
+                     bad[i].msg_part);
+        assert_null(d.id);
+    }
+    /* Every cut and every flipped byte of a real record: an error or a
+     * release, never a crash (the ASan build runs this too). */
+    fill(&d);
+    size_t len = 0;
+    char *data = prs_doc_pack(&d, &len);
+    assert_non_null(data);
+    for (size_t cut = 0; cut < len; cut++)
+        assert_int_equal(prs_doc_unpack(data, cut, &d, &err), PRS_E_PARSE);
+    for (size_t i = 0; i < len; i++) {
+        for (unsigned bit = 0; bit < 8; bit++) {
+            data[i] ^= (char)(1u << bit);
+            int rc = prs_doc_unpack(data, len, &d, &err);
+            assert_true(rc == 0 || rc == PRS_E_PARSE);
+            data[i] ^= (char)(1u << bit);
+        }
+    }
+    free(data);
+    prs_doc_clear(&d);
 }
 
 static void json_omits_absent_fields(void **state)
@@ -286,6 +368,8 @@ int main(void)
         cmocka_unit_test(dates_normalise_table),
         cmocka_unit_test(date_needs_room),
         cmocka_unit_test(json_round_trip),
+        cmocka_unit_test(pack_round_trip),
+        cmocka_unit_test(unpack_rejects_what_pack_did_not_write),
         cmocka_unit_test(json_omits_absent_fields),
         cmocka_unit_test(json_rejects_bad_documents),
         cmocka_unit_test(json_accepts_nulls_and_unknown_keys),
