@@ -126,23 +126,40 @@ struct hit {
     int entry; /* -1 for a token that matched nothing */
 };
 
-/* Whether tok, not yet stemmed, can match an entry in a run without the
- * lexicon (whose variants no token then has): the word, its stem and a
- * prefix all start the token's text, and folding å/ä/ö leaves ASCII as it
- * is. So the first two bytes must agree, unless either holds non-ASCII,
- * which is left to the full comparison. */
+static bool ascii_only(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* Whether tok, not yet completed (PRS_RUN_LAZY), can match an entry in a
+ * run without the lexicon, so that only such tokens are stemmed and
+ * folded. A word or prefix entry compares with the text itself, and so
+ * can a stem entry: a Snowball stem is always a prefix of its word. A
+ * folded entry compares with the token's å/ä/ö-folded form, which only a
+ * token with non-ASCII letters has, and which starts with the token's
+ * first byte when that is ASCII. Lexicon variants wait for a lexicon run. */
 static bool could_match(const struct prs_marker *m, const struct prs_token *tok)
 {
-    const unsigned char *t = (const unsigned char *)tok->text;
-    if (tok->len < 2 || t[0] >= 0x80 || t[1] >= 0x80)
-        return true;
+    int ascii = -1; /* not yet known */
     for (size_t i = 0; i < m->n; i++) {
-        if (m->v[i].variant && m->v[i].variant != PRS_VAR_FOLDED)
+        const struct entry *e = &m->v[i];
+        if (e->variant == PRS_VAR_FOLDED) {
+            if (ascii < 0)
+                ascii = ascii_only(tok->text, tok->len);
+            if (!ascii && ((unsigned char)tok->text[0] >= 0x80 ||
+                           tok->text[0] == e->text[0]))
+                return true;
+        } else if (e->variant) {
             continue;
-        const unsigned char *e = (const unsigned char *)m->v[i].text;
-        if (m->v[i].len < 2 || e[0] >= 0x80 || e[1] >= 0x80 ||
-            (e[0] == t[0] && e[1] == t[1]))
+        } else if (e->is_prefix || e->is_stem) {
+            if (tok->len >= e->len && memcmp(tok->text, e->text, e->len) == 0)
+                return true;
+        } else if (tok->len == e->len && memcmp(tok->text, e->text, e->len) == 0) {
             return true;
+        }
     }
     return false;
 }
