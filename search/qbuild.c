@@ -196,9 +196,10 @@ static int by_freq_desc(const void *a, const void *b)
 }
 
 /* Words of the body starting with text: the index's most frequent
- * PRS_PREFIX_MAX_TERMS words with that prefix, each as field_term() puts
+ * max_terms words with that prefix, each as field_term() puts
  * it, scored as one word (as prs_query_prefix() does elsewhere). */
-static struct prs_query *body_prefix_query(struct builder *b, const char *text)
+static struct prs_query *body_prefix_query(struct builder *b, const char *text,
+                                           unsigned max_terms)
 {
     struct prefix_terms pt = {0};
     struct prs_query *q = NULL;
@@ -208,11 +209,11 @@ static struct prs_query *body_prefix_query(struct builder *b, const char *text)
     if (rc < 0)
         goto out;
     if (pt.n == 0) { /* no such word: a prefix query that matches nothing */
-        q = prs_query_prefix(text, PRS_PREFIX_MAX_TERMS, b->err);
+        q = prs_query_prefix(text, max_terms, b->err);
         goto out;
     }
     qsort(pt.v, pt.n, sizeof *pt.v, by_freq_desc);
-    size_t n = pt.n < PRS_PREFIX_MAX_TERMS ? pt.n : PRS_PREFIX_MAX_TERMS;
+    size_t n = pt.n < max_terms ? pt.n : max_terms;
     struct prs_query **subs = calloc(n, sizeof *subs);
     size_t k = 0;
     while (subs && k < n && (subs[k] = field_term(b, PRS_QF_BODY, false,
@@ -232,16 +233,17 @@ out:
     return q;
 }
 
-/* Words starting with text in field, the most frequent
- * PRS_PREFIX_MAX_TERMS of them. Without an index to look the body's words
- * up in, body words are words anywhere. */
+/* Words starting with text in field, the most frequent max_terms of
+ * them. Without an index to look the body's words up in, body words are
+ * words anywhere. */
 static struct prs_query *field_prefix_query(struct builder *b, int field,
-                                            const char *text)
+                                            const char *text,
+                                            unsigned max_terms)
 {
     if (field == PRS_QF_BODY && b->db)
-        return body_prefix_query(b, text);
+        return body_prefix_query(b, text, max_terms);
     const char *p = make_term(b, field_prefix(field), "", text);
-    return p ? prs_query_prefix(p, PRS_PREFIX_MAX_TERMS, b->err) : NULL;
+    return p ? prs_query_prefix(p, max_terms, b->err) : NULL;
 }
 
 /* Combines qs[0..n) with op, skipping NULL entries; frees them. */
@@ -501,7 +503,8 @@ static struct prs_query *or_typed_prefix(struct builder *b,
                                          struct prs_query *word,
                                          const char *text, int field)
 {
-    struct prs_query *pq = field_prefix_query(b, field, text);
+    struct prs_query *pq = field_prefix_query(b, field, text,
+                                              PRS_TYPING_MAX_TERMS);
     struct prs_query *scaled = pq ? prs_query_scale(pq, PRS_TYPING_WEIGHT, b->err)
                                   : NULL;
     prs_query_free(pq);
@@ -570,7 +573,8 @@ static struct prs_query *prefix_node(struct builder *b,
         last--;
     if (last == 0)
         goto out;
-    q = field_prefix_query(b, n->field, t.v[last - 1].text);
+    q = field_prefix_query(b, n->field, t.v[last - 1].text,
+                           PRS_PREFIX_MAX_TERMS);
     if (q && prs_marker_add_prefix(b->marker, t.v[last - 1].text) < 0) {
         prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
         prs_query_free(q);

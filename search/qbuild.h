@@ -54,6 +54,10 @@
 /* The last word of a query may be unfinished: it also matches as a prefix
  * when it is at least this long, with this share of a word's weight. */
 #define PRS_TYPING_MIN_BYTES 3
+/* Most words the word being typed expands to. Every query's last word is
+ * such a prefix, so it keeps the most frequent few: the rare completions
+ * of a longer tail changed no ranking of the relevance dev sets. */
+#define PRS_TYPING_MAX_TERMS 30
 #define PRS_TYPING_WEIGHT 0.5
 /* Shares of a word's weight for its other matches: a lemma ("tullmöte"
  * for "tullmötet"), the word as a compound part or the compound's parts
