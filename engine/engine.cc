@@ -17,8 +17,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
+#include <cstdint>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -48,6 +50,21 @@ extern "C" {
 
 // ---- Handle types ------------------------------------------------------
 
+// The index's words: its terms that start with no upper-case prefix
+// letter (schema.h), in byte order, with their term frequencies. The
+// spelling correction and completions scan thousands of them per query,
+// and walking Xapian's term list for that was a tenth of query_bench's
+// instructions; a reader keeps them in memory, read once per revision.
+struct Vocabulary {
+    std::string uuid;
+    Xapian::rev revision = 0;
+    Xapian::doccount doccount = 0;
+    bool valid = false;
+    std::string text;            // the terms, each NUL-ended
+    std::vector<uint32_t> start; // offset of each term in text
+    std::vector<uint32_t> freq;
+};
+
 struct prs_db {
     std::string path;
     bool writable = false;
@@ -58,6 +75,7 @@ struct prs_db {
     // new index in its place, which Xapian's reopen() would not notice.
     dev_t dev = 0;
     ino_t ino = 0;
+    Vocabulary vocab; // readers only (words())
 
     Xapian::Database &db() { return writable ? wdb : rdb; }
 };
@@ -804,12 +822,70 @@ try {
                                                   term));
 }
 
+// True for a term with a schema.h prefix (upper-case first letter).
+static bool prefixed(const std::string &t) { return !t.empty() && t[0] >= 'A' && t[0] <= 'Z'; }
+
+// db's vocabulary (struct Vocabulary), read anew when the index changed.
+static const Vocabulary &words(prs_db *db)
+{
+    Vocabulary &v = db->vocab;
+    Xapian::Database &x = db->rdb;
+    if (v.valid && v.revision == x.get_revision() &&
+        v.doccount == x.get_doccount() && v.uuid == x.get_uuid())
+        return v;
+    v.valid = false;
+    retry_modified(db, [&] {
+        v.text.clear();
+        v.start.clear();
+        v.freq.clear();
+        v.uuid = x.get_uuid();
+        v.revision = x.get_revision();
+        v.doccount = x.get_doccount();
+        Xapian::TermIterator t = x.allterms_begin(), end = x.allterms_end();
+        while (t != end) {
+            const std::string term = *t;
+            if (prefixed(term)) {
+                t.skip_to("["); // past 'Z': the lower-case words follow
+                continue;
+            }
+            if (v.text.size() + term.size() + 1 > UINT32_MAX)
+                break; // beyond 4 GB of words: the rest is not kept
+            v.start.push_back(static_cast<uint32_t>(v.text.size()));
+            v.text.append(term).push_back('\0');
+            Xapian::doccount f = t.get_termfreq();
+            v.freq.push_back(f > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(f));
+            ++t;
+        }
+        return 0;
+    });
+    v.valid = true;
+    return v;
+}
+
 extern "C" int prs_db_terms_each(struct prs_db *db, const char *prefix,
                                  prs_term_fn fn, void *ctx,
                                  struct prs_err *err)
 try {
     require(db && fn, "no index or no callback");
     const std::string pfx = prefix ? prefix : "";
+    if (!db->writable && !pfx.empty() && !prefixed(pfx)) {
+        const Vocabulary &v = words(db);
+        const char *text = v.text.data();
+        auto first = std::lower_bound(
+            v.start.begin(), v.start.end(), pfx,
+            [text](uint32_t at, const std::string &p) {
+                return strcmp(text + at, p.c_str()) < 0;
+            });
+        for (auto it = first; it != v.start.end(); ++it) {
+            const char *term = text + *it;
+            if (strncmp(term, pfx.data(), pfx.size()) != 0)
+                break;
+            int rc = fn(term, strlen(term), v.freq[it - v.start.begin()], ctx);
+            if (rc != 0)
+                return rc;
+        }
+        return 0;
+    }
     size_t called = 0;
     auto walk = [&] {
         Xapian::Database &x = db->db();

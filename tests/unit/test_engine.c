@@ -762,6 +762,47 @@ static void terms_each_with_prefix_and_freq(void **state)
     assert_int_equal(l.calls, 0);
 }
 
+/* A reader keeps the words in memory (engine.cc, words()); a commit it
+ * reopens to brings the new ones and the new frequencies. */
+static void reader_words_follow_commits(void **state)
+{
+    (void)state;
+    struct prs_err err = {0};
+    struct prs_db *w = open_ok("vocab", PRS_DB_WRITE);
+    struct prs_xdoc *d = prs_xdoc_new(&err);
+    check(prs_xdoc_add_posting(d, "alfa", 4, 1, 1, &err), &err);
+    check(prs_xdoc_add_term(d, "Zalf", 4, 1, &err), &err);
+    check(prs_db_replace(w, "one", d, &err), &err);
+    prs_xdoc_free(d);
+    check(prs_db_commit(w, &err), &err);
+
+    struct prs_db *r = open_ok("vocab", PRS_DB_READ);
+    struct term_log l = {0};
+    check(prs_db_terms_each(r, "al", log_term, &l, &err), &err);
+    assert_string_equal(l.text, "alfa:1;");
+
+    d = prs_xdoc_new(&err);
+    check(prs_xdoc_add_posting(d, "alfa", 4, 1, 1, &err), &err);
+    check(prs_xdoc_add_posting(d, "alfabet", 7, 2, 1, &err), &err);
+    check(prs_db_replace(w, "two", d, &err), &err);
+    prs_xdoc_free(d);
+    check(prs_db_commit(w, &err), &err);
+    /* Before reopening, the reader's revision and its words stay. */
+    memset(&l, 0, sizeof l);
+    check(prs_db_terms_each(r, "al", log_term, &l, &err), &err);
+    assert_string_equal(l.text, "alfa:1;");
+    assert_int_equal(prs_db_reopen(r, &err), 1);
+    memset(&l, 0, sizeof l);
+    check(prs_db_terms_each(r, "al", log_term, &l, &err), &err);
+    assert_string_equal(l.text, "alfa:2;alfabet:1;");
+    /* Prefixed terms are not words: they come from the index itself. */
+    memset(&l, 0, sizeof l);
+    check(prs_db_terms_each(r, "Z", log_term, &l, &err), &err);
+    assert_string_equal(l.text, "Zalf:1;");
+    prs_db_close(r);
+    prs_db_close(w);
+}
+
 static void overlong_and_empty_terms_are_skipped(void **state)
 {
     (void)state;
@@ -1157,6 +1198,7 @@ int main(void)
     };
     const struct CMUnitTest queries[] = {
         cmocka_unit_test(terms_each_with_prefix_and_freq),
+        cmocka_unit_test(reader_words_follow_commits),
         cmocka_unit_test(term_and_boolean_queries),
         cmocka_unit_test(phrase_needs_adjacent_terms_in_order),
         cmocka_unit_test(near_ignores_order),
