@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <msgpack.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -602,6 +603,58 @@ static int unpack_contacts(const msgpack_object *arr, struct prs_doc *doc,
     return rc;
 }
 
+/* Whether data[*at..len) starts with one object of the kinds prs_doc_pack()
+ * writes (maps, arrays, strings, nil; nested at most depth deep) whose
+ * declared sizes fit in the bytes left. msgpack-c allocates what an array
+ * or map header declares before reading its elements, so a corrupt header
+ * could ask for gigabytes; checked first, a record costs at most a small
+ * multiple of its own size. */
+static bool well_formed(const unsigned char *data, size_t len, size_t *at,
+                        int depth)
+{
+    if (*at >= len || depth == 0)
+        return false;
+    unsigned char b = data[(*at)++];
+    size_t n, width = 0;
+    bool str = false, map = false;
+    if (b == 0xC0)
+        return true;                                    /* nil */
+    if (b >= 0xA0 && b <= 0xBF) { n = b & 0x1F; str = true; }
+    else if (b >= 0x80 && b <= 0x8F) { n = b & 0x0F; map = true; }
+    else if (b >= 0x90 && b <= 0x9F) n = b & 0x0F;
+    else if (b == 0xD9) { width = 1; str = true; }      /* str 8 */
+    else if (b == 0xDA) { width = 2; str = true; }      /* str 16 */
+    else if (b == 0xDB) { width = 4; str = true; }      /* str 32 */
+    else if (b == 0xDC) width = 2;                      /* array 16 */
+    else if (b == 0xDD) width = 4;                      /* array 32 */
+    else if (b == 0xDE) { width = 2; map = true; }      /* map 16 */
+    else if (b == 0xDF) { width = 4; map = true; }      /* map 32 */
+    else
+        return false;
+    if (width) {
+        if (len - *at < width)
+            return false;
+        n = 0;
+        for (size_t i = 0; i < width; i++)
+            n = n << 8 | data[(*at)++];
+    }
+    if (str) {
+        if (len - *at < n)
+            return false;
+        *at += n;
+        return true;
+    }
+    if (map && n > SIZE_MAX / 2)
+        return false;
+    size_t items = map ? 2 * n : n;
+    if (items > len - *at) /* every item takes a byte at least */
+        return false;
+    for (size_t i = 0; i < items; i++)
+        if (!well_formed(data, len, at, depth - 1))
+            return false;
+    return true;
+}
+
 int prs_doc_unpack(const char *data, size_t len, struct prs_doc *doc,
                    struct prs_err *err)
 {
@@ -614,12 +667,16 @@ int prs_doc_unpack(const char *data, size_t len, struct prs_doc *doc,
     prs_doc_clear(doc);
     msgpack_unpacked u;
     msgpack_unpacked_init(&u);
-    size_t off = 0;
+    size_t off = 0, end = 0;
     int rc = 0;
-    if (!data || msgpack_unpack_next(&u, data, len, &off) != MSGPACK_UNPACK_SUCCESS ||
+    /* A release is a map of strings and a list of contacts: depth 4. */
+    if (!data || !well_formed((const unsigned char *)data, len, &end, 4) ||
+        end != len ||
+        msgpack_unpack_next(&u, data, len, &off) != MSGPACK_UNPACK_SUCCESS ||
         off != len || u.data.type != MSGPACK_OBJECT_MAP) {
         rc = prs_err_set(err, PRS_E_PARSE,
-                         "stored release is not a MessagePack map (re-index?)");
+                         "stored release is not the MessagePack map prsearch "
+                         "writes (re-index?)");
         goto out;
     }
     const msgpack_object_map *m = &u.data.via.map;

@@ -261,14 +261,21 @@ static void unpack_rejects_what_pack_did_not_write(void **state)
         size_t len;
         const char *msg_part;
     } bad[] = {
-        {"", 0, "not a MessagePack map"},
-        {"{\"id\":\"x\"}", 10, "not a MessagePack map"},
-        {"\x91\x01", 2, "not a MessagePack map"},              /* [1] */
-        {"\x81\xA5title\x05", 8, "'title' must be a string"}, /* {title: 5} */
+        {"", 0, "not the MessagePack map"},
+        {"{\"id\":\"x\"}", 10, "not the MessagePack map"},
+        {"\x91\xA1x", 3, "not the MessagePack map"},          /* ["x"] */
+        {"\x81\xA5title\x05", 8, "not the MessagePack map"}, /* {title: 5} */
+        {"\x81\xA5title\x90", 8, "'title' must be a string"}, /* {title: []} */
+        /* Sizes beyond the bytes there: a map, an array, a string. */
+        {"\xDF\xFF\xFF\xFF\xFF", 5, "not the MessagePack map"},
+        {"\x81\xA8" "contacts\xDD\xFF\xFF\xFF\xFF", 15, "not the MessagePack map"},
+        {"\x81\xA2id\xDB\xFF\xFF\xFF\xFF", 9, "not the MessagePack map"},
+        /* Nested deeper than a release is. */
+        {"\x81\xA1x\x91\x91\x91\x91\xC0", 8, "not the MessagePack map"},
         {"\x81\xA8" "contacts\x80", 11, "'contacts' must be an array"},
-        {"\x81\xA8" "contacts\x91\x01", 12, "contacts[0] must be a map"},
+        {"\x81\xA8" "contacts\x91\xA1x", 13, "contacts[0] must be a map"},
         {"\x81\xA2id\xA2\xC3\x28", 7, "not valid UTF-8"},
-        {"\x80\x00", 2, "not a MessagePack map"}, /* bytes after the map */
+        {"\x80\x00", 2, "not the MessagePack map"}, /* bytes after the map */
     };
     struct prs_err err = {0};
     struct prs_doc d = {0};
