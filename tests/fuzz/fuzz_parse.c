@@ -123,6 +123,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (prs_doc_from_json(text, size, &doc, &err) == 0)
         check_doc(&doc, 0);
     prs_doc_clear(&doc);
+    /* The stored form: a corrupt index record is an error, not a crash. */
+    if (prs_doc_unpack(text, size, &doc, &err) == 0)
+        check_doc(&doc, 0);
+    else
+        check(doc.id == NULL && err.msg[0], "a failed unpack says why");
+    prs_doc_clear(&doc);
 
     /* Short inputs as C strings: dates and paths. */
     char s[80];
@@ -198,6 +204,13 @@ static const struct {
     {LIT("# T\n\n\\")},
     {LIT("# T\n\n```")},
     {LIT("# T\n\n```\n\xC3\xA5\n~~~")},
+    /* Stored records (prs_doc_pack()): a release, huge declared sizes,
+     * deep nesting, a string running off the end. */
+    {LIT("\x82\xA2id\xA1x\xA8" "contacts\x91\x81\xA4name\xA1n")},
+    {LIT("\xDF\xFF\xFF\xFF\xFF")},
+    {LIT("\x81\xA1x\xDD\x7F\xFF\xFF\xFF")},
+    {LIT("\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\xC0")},
+    {LIT("\x81\xA2id\xDB\x00\x00\x01\x00x")},
     {LIT("---")},
     {LIT("---\n")},
     {LIT("---\ntitle: x\n")},
