@@ -239,6 +239,22 @@ static size_t scan_part(const struct scan *sc, size_t i, struct part *p)
     enum cls last = C_SEP; /* class of the last word character */
     *p = (struct part){.start = i, .end = i, .ascii = true, .latin1 = true};
     while (i < sc->len) {
+        /* Runs of ASCII letters and digits, most of a text, without
+         * decoding: what peek() and the switch below would do for them. */
+        unsigned char b = sc->s[i];
+        if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
+            p->alpha = true;
+            last = C_LETTER;
+        } else if (b >= '0' && b <= '9') {
+            last = C_DIGIT;
+        } else {
+            b = 0;
+        }
+        if (b) {
+            p->sig_bytes++;
+            p->end = ++i;
+            continue;
+        }
         struct cp c = peek(sc, i);
         switch (c.cls) {
         case C_LETTER:
