@@ -20,6 +20,9 @@ struct entry {
 struct prs_marker {
     struct entry *v;
     size_t n, cap;
+    /* First bytes of the entries (bit b of firsts[b / 64]): a token that
+     * starts with none of them matches nothing (could_match()). */
+    uint64_t firsts[4];
     /* Some entry compares with a lexicon variant (lemma, compound part). */
     bool lexicon;
 };
@@ -65,6 +68,8 @@ static int add_entry(struct prs_marker *m, const char *text, bool is_stem,
     e->is_stem = is_stem;
     e->is_prefix = is_prefix;
     e->variant = variant;
+    unsigned char b = (unsigned char)e->text[0];
+    m->firsts[b / 64] |= 1ull << (b % 64);
     m->n++;
     if (variant && variant != PRS_VAR_FOLDED)
         m->lexicon = true;
@@ -143,6 +148,9 @@ static bool ascii_only(const char *s, size_t len)
  * first byte when that is ASCII. Lexicon variants wait for a lexicon run. */
 static bool could_match(const struct prs_marker *m, const struct prs_token *tok)
 {
+    unsigned char b = (unsigned char)tok->text[0];
+    if (b < 0x80 && !(m->firsts[b / 64] >> (b % 64) & 1))
+        return false; /* no entry starts with the token's first letter */
     int ascii = -1; /* not yet known */
     for (size_t i = 0; i < m->n; i++) {
         const struct entry *e = &m->v[i];
