@@ -9,7 +9,10 @@
 # releases are measured the same way first, as the row the growth ratios
 # are relative to.
 #
-#   bench/scale.sh [--smoke] [--no-44k] [SIZES...]
+#   bench/scale.sh [--smoke] [--no-44k] [--server] [SIZES...]
+#
+# --server: also runs bench/server.sh (one run, --db) on every index before
+# it is removed, and prints its medians: the HTTP figures at each size.
 #
 # SIZES default to 100000 1000000. Corpora are generated once and kept in
 # $PRS_SCALE_CACHE (default /tmp/prs-scale), one folder per size and
@@ -33,6 +36,7 @@ qbench=${PRS_QUERY_BENCH:-$here/build/bench/query_bench}
 cache=${PRS_SCALE_CACHE:-/tmp/prs-scale}
 source=$here/../shared/corpus/regeringen.jsonl.gz
 smoke=0
+server=0
 base=1
 nqueries=1000
 rounds=3
@@ -41,7 +45,8 @@ while [ $# -gt 0 ]; do
     case $1 in
     --smoke) smoke=1; shift ;;
     --no-44k) base=0; shift ;;
-    -*) echo "usage: bench/scale.sh [--smoke] [--no-44k] [SIZES...]" >&2; exit 2 ;;
+    --server) server=1; shift ;;
+    -*) echo "usage: bench/scale.sh [--smoke] [--no-44k] [--server] [SIZES...]" >&2; exit 2 ;;
     *) break ;;
     esac
 done
@@ -135,6 +140,17 @@ measure() {
     # "p50 X us  p95 X us  p99 X us  max X us  X queries/s"
     read -r p50 p95 p99 qps < <(awk '$1 == "p50" {print $2, $5, $8, $13}' "$work/qb")
     [ -n "${qps:-}" ] || { echo "bench/scale.sh: $label: no figures from query_bench" >&2; exit 1; }
+    if [ "$server" = 1 ]; then
+        local sargs=(1 --db "$db")
+        [ "$smoke" = 1 ] && sargs+=(--smoke)
+        "$here/bench/server.sh" "${sargs[@]}" >"$work/server" 2>&1 || {
+            echo "bench/scale.sh: $label: bench/server.sh failed:" >&2
+            cat "$work/server" >&2
+            exit 1
+        }
+        echo "  $label, bench/server.sh:"
+        sed -n '/^medians/,$p' "$work/server" | sed 's/^/    /'
+    fi
     rm -rf "$db"
     echo "$label $docs $bytes $secs $kb $size $csize $terms $words $p50 $p95 $p99 $qps" >>"$work/rows"
     awk -v l="$label" -v d="$docs" -v s="$secs" -v kb="$kb" -v z="$size" -v c="$csize" -v a="$p50" -v b="$p99" -v q="$qps" \
