@@ -327,10 +327,14 @@ int prs_doc_normalize_date(const char *s, char *out, size_t cap)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static const struct {
+/* A stored field: its key and where struct prs_doc (or prs_contact) keeps
+ * it. */
+struct field_key {
     const char *key;
     size_t off;
-} doc_keys[] = {
+};
+
+static const struct field_key doc_keys[] = {
     {"id", offsetof(struct prs_doc, id)},
     {"title", offsetof(struct prs_doc, title)},
     {"org", offsetof(struct prs_doc, org)},
@@ -344,10 +348,7 @@ static const struct {
     {"source", offsetof(struct prs_doc, source)},
 };
 
-static const struct {
-    const char *key;
-    size_t off;
-} contact_keys[] = {
+static const struct field_key contact_keys[] = {
     {"name", offsetof(struct prs_contact, name)},
     {"role", offsetof(struct prs_contact, role)},
     {"phone", offsetof(struct prs_contact, phone)},
@@ -490,49 +491,36 @@ static bool pack_str(msgpack_packer *pk, const char *s)
            msgpack_pack_str_body(pk, s, len) == 0;
 }
 
-/* Packs keys[i] -> vals[i] for every set vals[i] as a map, announcing
+/* Packs the fields keys[0..n) of base that are set as a map, announcing
  * extra more entries that the caller packs after them. */
-static bool pack_map(msgpack_packer *pk, const char *const *keys,
-                     const char *const *vals, size_t n, size_t extra)
+static bool pack_map(msgpack_packer *pk, const void *base,
+                     const struct field_key *keys, size_t n, size_t extra)
 {
     size_t present = extra;
     for (size_t i = 0; i < n; i++)
-        present += vals[i] != NULL;
+        present += *CFIELD(base, keys[i].off) != NULL;
     if (msgpack_pack_map(pk, present) != 0)
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (vals[i] && (!pack_str(pk, keys[i]) || !pack_str(pk, vals[i])))
+    for (size_t i = 0; i < n; i++) {
+        const char *v = *CFIELD(base, keys[i].off);
+        if (v && (!pack_str(pk, keys[i].key) || !pack_str(pk, v)))
             return false;
-    return true;
-}
-
-static bool pack_contact(msgpack_packer *pk, const struct prs_contact *c)
-{
-    const char *keys[NCONTACT_KEYS], *vals[NCONTACT_KEYS];
-    for (size_t k = 0; k < NCONTACT_KEYS; k++) {
-        keys[k] = contact_keys[k].key;
-        vals[k] = *CFIELD(c, contact_keys[k].off);
     }
-    return pack_map(pk, keys, vals, NCONTACT_KEYS, 0);
+    return true;
 }
 
 char *prs_doc_pack(const struct prs_doc *doc, size_t *len)
 {
-    const char *keys[NDOC_KEYS], *vals[NDOC_KEYS];
-    for (size_t i = 0; i < NDOC_KEYS; i++) {
-        keys[i] = doc_keys[i].key;
-        vals[i] = *CFIELD(doc, doc_keys[i].off);
-    }
     msgpack_sbuffer sb;
     msgpack_packer pk;
     msgpack_sbuffer_init(&sb);
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    bool ok = pack_map(&pk, keys, vals, NDOC_KEYS, doc->ncontacts > 0);
+    bool ok = pack_map(&pk, doc, doc_keys, NDOC_KEYS, doc->ncontacts > 0);
     if (ok && doc->ncontacts)
         ok = pack_str(&pk, "contacts") &&
              msgpack_pack_array(&pk, doc->ncontacts) == 0;
     for (size_t i = 0; ok && i < doc->ncontacts; i++)
-        ok = pack_contact(&pk, &doc->contacts[i]);
+        ok = pack_map(&pk, &doc->contacts[i], contact_keys, NCONTACT_KEYS, 0);
     if (!ok || sb.size == 0) {
         msgpack_sbuffer_destroy(&sb);
         return NULL;
@@ -550,21 +538,23 @@ static bool key_is(const msgpack_object *k, const char *key)
 /* Sets the field of keys[0..n) (at base) that kv names from its string
  * value; other keys are left alone. */
 static int unpack_field(const msgpack_object_kv *kv, void *base,
-                        const char *const *keys, const size_t *offs, size_t n,
+                        const struct field_key *keys, size_t n,
                         struct prs_err *err)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!key_is(&kv->key, keys[i]))
+        if (!key_is(&kv->key, keys[i].key))
             continue;
         if (kv->val.type == MSGPACK_OBJECT_NIL)
             return 0;
         if (kv->val.type != MSGPACK_OBJECT_STR)
             return prs_err_set(err, PRS_E_PARSE,
-                               "stored release: '%s' must be a string", keys[i]);
-        int rc = prs_doc_set(FIELD(base, offs[i]), kv->val.via.str.ptr,
+                               "stored release: '%s' must be a string",
+                               keys[i].key);
+        int rc = prs_doc_set(FIELD(base, keys[i].off), kv->val.via.str.ptr,
                              kv->val.via.str.size);
         if (rc < 0)
-            return prs_err_set(err, rc, "stored release: '%s': %s", keys[i],
+            return prs_err_set(err, rc, "stored release: '%s': %s",
+                               keys[i].key,
                                rc == PRS_E_NOMEM ? "out of memory"
                                                  : "not valid UTF-8 text");
         return 0;
@@ -575,12 +565,6 @@ static int unpack_field(const msgpack_object_kv *kv, void *base,
 static int unpack_contacts(const msgpack_object *arr, struct prs_doc *doc,
                            struct prs_err *err)
 {
-    const char *keys[NCONTACT_KEYS];
-    size_t offs[NCONTACT_KEYS];
-    for (size_t k = 0; k < NCONTACT_KEYS; k++) {
-        keys[k] = contact_keys[k].key;
-        offs[k] = contact_keys[k].off;
-    }
     if (arr->type != MSGPACK_OBJECT_ARRAY)
         return prs_err_set(err, PRS_E_PARSE,
                            "stored release: 'contacts' must be an array");
@@ -592,7 +576,7 @@ static int unpack_contacts(const msgpack_object *arr, struct prs_doc *doc,
                                "stored release: contacts[%u] must be a map", i);
         struct prs_contact tmp = {0};
         for (uint32_t k = 0; rc == 0 && k < c->via.map.size; k++)
-            rc = unpack_field(&c->via.map.ptr[k], &tmp, keys, offs,
+            rc = unpack_field(&c->via.map.ptr[k], &tmp, contact_keys,
                               NCONTACT_KEYS, err);
         if (rc == 0 && (rc = prs_doc_add_contact(doc, tmp.name, tmp.role,
                                                  tmp.phone, tmp.email)) < 0)
@@ -658,12 +642,6 @@ static bool well_formed(const unsigned char *data, size_t len, size_t *at,
 int prs_doc_unpack(const char *data, size_t len, struct prs_doc *doc,
                    struct prs_err *err)
 {
-    const char *keys[NDOC_KEYS];
-    size_t offs[NDOC_KEYS];
-    for (size_t i = 0; i < NDOC_KEYS; i++) {
-        keys[i] = doc_keys[i].key;
-        offs[i] = doc_keys[i].off;
-    }
     prs_doc_clear(doc);
     msgpack_unpacked u;
     msgpack_unpacked_init(&u);
@@ -687,7 +665,7 @@ int prs_doc_unpack(const char *data, size_t len, struct prs_doc *doc,
                      ? 0
                      : unpack_contacts(&kv->val, doc, err);
         else
-            rc = unpack_field(kv, doc, keys, offs, NDOC_KEYS, err);
+            rc = unpack_field(kv, doc, doc_keys, NDOC_KEYS, err);
     }
 out:
     msgpack_unpacked_destroy(&u);
