@@ -329,8 +329,6 @@ static struct prs_query *apart_part(struct builder *b, const struct var *v)
     return alts_or(b, &a);
 }
 
-/* A compound written apart or in other compounds: every part of the
- * word (PRS_VAR_COMPOUND_PART, else the guessed split) matches. */
 /* Whether t's stem is in at least PRS_APART_BELOW releases of b->db. */
 static bool common_word(struct builder *b, const struct tok *t)
 {
@@ -342,6 +340,8 @@ static bool common_word(struct builder *b, const struct tok *t)
            freq >= PRS_APART_BELOW;
 }
 
+/* A compound written apart or in other compounds: every part of the
+ * word (PRS_VAR_COMPOUND_PART, else the guessed split) matches. */
 static struct prs_query *apart_query(struct builder *b, const struct tok *t)
 {
     int kind = find_var(t, PRS_VAR_COMPOUND_PART) ? PRS_VAR_COMPOUND_PART

@@ -222,10 +222,9 @@ struct part {
     size_t end;       /* just past its last word character */
     size_t tok_end;   /* just past the token: end, or past ":s" */
     size_t sig_bytes; /* bytes that folding keeps (ignorables excluded) */
-    bool ascii;       /* pure ASCII: folding is a plain lower-case */
     /* ASCII and U+00C0..U+00FF but ß: NFC already, and case folding maps
      * each letter to one of the same length (latin1_lower), unlike µ or ß.
-     * Most Swedish words with å, ä or ö are such. */
+     * Most words are such, Swedish ones with å, ä or ö included. */
     bool latin1;
     bool alpha;       /* has a letter or mark: a WORD, not a NUMBER */
     bool colon;       /* an inflection after a colon was cut off */
@@ -237,7 +236,7 @@ struct part {
 static size_t scan_part(const struct scan *sc, size_t i, struct part *p)
 {
     enum cls last = C_SEP; /* class of the last word character */
-    *p = (struct part){.start = i, .end = i, .ascii = true, .latin1 = true};
+    *p = (struct part){.start = i, .end = i, .latin1 = true};
     while (i < sc->len) {
         /* Runs of ASCII letters and digits, most of a text, without
          * decoding: what peek() and the switch below would do for them. */
@@ -265,7 +264,7 @@ static size_t scan_part(const struct scan *sc, size_t i, struct part *p)
             break;
         case C_IGN:
             /* the part's bytes now need utf8proc */
-            p->ascii = p->latin1 = false;
+            p->latin1 = false;
             i += c.n;
             continue;
         case C_NUMSEP:
@@ -278,7 +277,6 @@ static size_t scan_part(const struct scan *sc, size_t i, struct part *p)
         }
         last = c.cls;
         p->sig_bytes += c.n;
-        p->ascii = p->ascii && c.cp < 0x80;
         p->latin1 = p->latin1 && (c.cp < 0x80 || (c.cp >= 0xC0 && c.cp < 0x100 &&
                                                   c.cp != 0xDF));
         i += c.n;
@@ -474,13 +472,10 @@ static int fold_part(struct prs_analyzer *a, const struct scan *sc,
 {
     const char *raw = (const char *)sc->s + p->start;
     size_t raw_len = p->end - p->start;
-    if (p->ascii || p->latin1) {
+    if (p->latin1) {
         if (raw_len > PRS_TOKEN_MAX_BYTES)
             return 1;
-        if (p->ascii)
-            ascii_lower(a->tok, raw, raw_len);
-        else
-            latin1_lower(a->tok, raw, raw_len);
+        latin1_lower(a->tok, raw, raw_len);
         *len = raw_len;
         return 0;
     }
