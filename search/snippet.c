@@ -25,11 +25,21 @@ struct prs_marker {
     uint64_t firsts[4];
     /* Some entry compares with a lexicon variant (lemma, compound part). */
     bool lexicon;
+    /* What a token matching an entry without the lexicon starts with:
+     * the text of a word, stem or prefix entry (a Snowball stem is a prefix
+     * of its word), or in its folded form a folded entry's text. Text
+     * without such a token is skipped untokenised. */
+    struct prs_token_filter *filter;
 };
 
 struct prs_marker *prs_marker_new(void)
 {
-    return calloc(1, sizeof(struct prs_marker));
+    struct prs_marker *m = calloc(1, sizeof *m);
+    if (m && !(m->filter = prs_token_filter_new())) {
+        free(m);
+        return NULL;
+    }
+    return m;
 }
 
 void prs_marker_free(struct prs_marker *m)
@@ -39,6 +49,7 @@ void prs_marker_free(struct prs_marker *m)
     for (size_t i = 0; i < m->n; i++)
         free(m->v[i].text);
     free(m->v);
+    prs_token_filter_free(m->filter);
     free(m);
 }
 
@@ -68,6 +79,14 @@ static int add_entry(struct prs_marker *m, const char *text, bool is_stem,
     e->is_stem = is_stem;
     e->is_prefix = is_prefix;
     e->variant = variant;
+    int rc = e->variant == PRS_VAR_FOLDED
+                 ? prs_token_filter_add_folded(m->filter, e->text, e->len)
+             : e->variant ? 0 /* lexicon variants: a lexicon run finds them */
+                          : prs_token_filter_add(m->filter, e->text, e->len);
+    if (rc < 0) {
+        free(e->text);
+        return PRS_E_NOMEM;
+    }
     unsigned char b = (unsigned char)e->text[0];
     m->firsts[b / 64] |= 1ull << (b % 64);
     m->n++;
@@ -176,9 +195,15 @@ struct collect {
     struct prs_analyzer *an;
     const struct prs_marker *m;
     unsigned flags; /* of the run; with PRS_RUN_LAZY, completes tokens */
+    size_t base;       /* offset of the run's text in the whole text */
+    bool matches_only; /* keep only the tokens that match an entry */
+    size_t stop_after; /* stop at a token starting past this offset */
     struct hit *v;
     size_t n, cap;
 };
+
+/* on_token()'s value for a run stopped at c->stop_after. */
+#define STOPPED 1
 
 static int on_token(const struct prs_token *lazy, void *ctx)
 {
@@ -186,6 +211,8 @@ static int on_token(const struct prs_token *lazy, void *ctx)
     struct prs_token full;
     const struct prs_token *tok = lazy;
     int entry = -1;
+    if (c->base + lazy->start > c->stop_after)
+        return STOPPED;
     if (!(c->flags & PRS_RUN_LAZY)) {
         entry = match(c->m, tok);
     } else if (!(c->flags & PRS_RUN_NO_LEXICON) || could_match(c->m, lazy)) {
@@ -201,6 +228,8 @@ static int on_token(const struct prs_token *lazy, void *ctx)
      * unless only the whole word matches. */
     if ((tok->flags & PRS_TOKF_JOINED) && entry < 0)
         return 0;
+    if (c->matches_only && entry < 0)
+        return 0;
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 256;
         struct hit *v = realloc(c->v, cap * sizeof *v);
@@ -209,7 +238,8 @@ static int on_token(const struct prs_token *lazy, void *ctx)
         c->v = v;
         c->cap = cap;
     }
-    c->v[c->n++] = (struct hit){tok->start, tok->end, entry};
+    c->v[c->n++] =
+        (struct hit){c->base + tok->start, c->base + tok->end, entry};
     return 0;
 }
 
@@ -272,38 +302,33 @@ static size_t best_window(const struct hit *h, size_t n, size_t max_bytes)
 static int collect(struct prs_analyzer *an, const char *text, size_t len,
                    size_t base, unsigned flags, struct collect *c)
 {
-    size_t first = c->n;
     c->an = an;
     c->flags = flags;
+    c->base = base;
     int rc = prs_analyzer_run_flags(an, text, len, 0, flags, on_token, c,
                                     NULL);
-    for (size_t i = first; i < c->n; i++) {
-        c->v[i].start += base;
-        c->v[i].end += base;
-    }
     return rc < 0 ? rc : 0;
 }
 
-static bool any_match(const struct collect *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (c->v[i].entry >= 0)
-            return true;
-    return false;
-}
+/* How far a window may run on past max_bytes to end a sentence or the
+ * text. */
+#define RUN_ON_BYTES 40
 
-/* Fills s->start and s->end from the tokens c found in text[0..len). */
-static void choose_window(const struct collect *c, const char *text,
-                          size_t len, size_t max_bytes, struct prs_snippet *s)
+/* Context a window gives its first match: a few words. */
+static size_t lead_in_bytes(size_t max_bytes) { return max_bytes / 5; }
+
+/* Fills s->start and s->end from the tokens c found in text[0..len),
+ * around c->v[first], the first match of the best window. */
+static void choose_window(const struct collect *c, size_t first,
+                          const char *text, size_t len, size_t max_bytes,
+                          struct prs_snippet *s)
 {
     if (c->n == 0) {
         s->start = 0;
         s->end = len < max_bytes ? len : max_bytes;
         return;
     }
-    size_t first = best_window(c->v, c->n, max_bytes);
-    /* Give the first match a little context before it, a few words. */
-    size_t lead_in = max_bytes / 5;
+    size_t lead_in = lead_in_bytes(max_bytes);
     size_t i = first;
     while (i > 0 && c->v[first].end - c->v[i - 1].start <= lead_in)
         i--;
@@ -315,9 +340,10 @@ static void choose_window(const struct collect *c, const char *text,
     s->end = k > i ? c->v[k - 1].end : c->v[i].end;
     /* Running on to the end of the text or of the sentence reads better
      * when it is close. */
-    if (len - s->end <= 40)
+    if (len - s->end <= RUN_ON_BYTES)
         s->end = len;
-    for (size_t e = s->end; e < len && e - s->start < max_bytes + 40; e++) {
+    for (size_t e = s->end; e < len && e - s->start < max_bytes + RUN_ON_BYTES;
+         e++) {
         if (text[e] == '.' || text[e] == '\n') {
             s->end = text[e] == '.' ? e + 1 : e;
             break;
@@ -325,11 +351,75 @@ static void choose_window(const struct collect *c, const char *text,
     }
 }
 
+static bool is_space(char ch)
+{
+    return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\f' ||
+           ch == '\v';
+}
+
+static int first_token(const struct prs_token *tok, void *ctx)
+{
+    *(struct hit *)ctx = (struct hit){tok->start, tok->end, -1};
+    return STOPPED;
+}
+
+/* Chooses the window around key, the first match of the best window (or
+ * the text's first token when nothing matched; entry -1), as a run over
+ * the whole text would: tokenises into near the stretch from white space
+ * a lead-in before key to the first token past the longest window after
+ * it. Returns 1 if key is not among those tokens (which would be a bug),
+ * else 0 or PRS_E_NOMEM. */
+static int window_around(struct prs_analyzer *an, struct hit key,
+                         const char *text, size_t len, size_t max_bytes,
+                         struct collect *near, struct prs_snippet *s)
+{
+    size_t lead_in = lead_in_bytes(max_bytes);
+    size_t from = key.end > lead_in ? key.end - lead_in : 0;
+    while (from > 0 && !is_space(text[from - 1]))
+        from--;
+    if (from <= lead_in)
+        from = 0; /* the window may start at the beginning */
+    near->stop_after = key.start + max_bytes + RUN_ON_BYTES;
+    int rc = collect(an, text + from, len - from, from,
+                     PRS_RUN_NO_LEXICON | PRS_RUN_LAZY, near);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < near->n; i++) {
+        if (near->v[i].start == key.start && near->v[i].end == key.end &&
+            near->v[i].entry == key.entry) {
+            choose_window(near, i, text, len, max_bytes, s);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The window from every token of the whole text, into all (the way
+ * before a filtered run, and the fallback should key not be found). */
+static int window_from_all(struct prs_analyzer *an, unsigned flags,
+                           const char *text, size_t len, size_t max_bytes,
+                           struct collect *all, struct prs_snippet *s)
+{
+    all->n = 0;
+    all->stop_after = SIZE_MAX;
+    int rc = collect(an, text, len, 0, flags, all);
+    if (rc == 0)
+        choose_window(all, best_window(all->v, all->n, max_bytes), text, len,
+                      max_bytes, s);
+    return rc;
+}
+
 int prs_snippet_make(struct prs_analyzer *an, const struct prs_marker *m,
                      const char *text, size_t len, size_t max_bytes,
                      struct prs_snippet *s)
 {
-    struct collect c = {.m = m};
+    const unsigned lazy = PRS_RUN_NO_LEXICON | PRS_RUN_LAZY;
+    /* The matches, from the stretches of text that may hold one. */
+    struct collect c = {
+        .an = an, .m = m, .flags = lazy, .matches_only = true,
+        .stop_after = SIZE_MAX};
+    /* Every token in and near the window, or of the whole text. */
+    struct collect near = {.m = m, .stop_after = SIZE_MAX};
     s->text = text;
     s->nmarks = 0;
     /* The window is chosen without the lexicon: a long release holds
@@ -337,28 +427,37 @@ int prs_snippet_make(struct prs_analyzer *an, const struct prs_marker *m,
      * Lemmas and compound parts are then looked up in the window alone,
      * or in the whole text when nothing but them matched. */
     bool lexicon = m->lexicon;
-    int rc = collect(an, text, len, 0, PRS_RUN_NO_LEXICON | PRS_RUN_LAZY, &c);
-    if (rc == 0 && lexicon && !any_match(&c)) {
-        c.n = 0;
+    int rc = prs_analyzer_run_some(an, text, len, lazy, m->filter, on_token,
+                                   &c);
+    if (rc == 0 && lexicon && c.n == 0) {
         lexicon = false;
-        rc = collect(an, text, len, 0, 0, &c);
+        rc = window_from_all(an, 0, text, len, max_bytes, &near, s);
+    } else if (rc == 0) {
+        struct hit key = {0, 0, -1};
+        if (c.n > 0)
+            key = c.v[best_window(c.v, c.n, max_bytes)];
+        else
+            rc = prs_analyzer_run_flags(an, text, len, 0, PRS_RUN_LAZY,
+                                        first_token, &key, NULL);
+        if (rc == 0 && c.n == 0)
+            choose_window(&near, 0, text, len, max_bytes, s); /* no token */
+        else if (rc >= 0 &&
+                 (rc = window_around(an, key, text, len, max_bytes, &near,
+                                     s)) == 1)
+            rc = window_from_all(an, lazy, text, len, max_bytes, &near, s);
     }
-    if (rc < 0)
-        goto out;
-    choose_window(&c, text, len, max_bytes, s);
-    if (lexicon) {
-        c.n = 0;
-        rc = collect(an, text + s->start, s->end - s->start, s->start, 0, &c);
-        if (rc < 0)
-            goto out;
+    if (rc == 0 && lexicon) {
+        near.n = 0;
+        near.stop_after = SIZE_MAX;
+        rc = collect(an, text + s->start, s->end - s->start, s->start, 0,
+                     &near);
     }
-    for (size_t k = 0; k < c.n && c.v[k].start < s->end; k++)
-        if (c.v[k].entry >= 0 && c.v[k].start >= s->start &&
-            (rc = add_mark(s, c.v[k].start, c.v[k].end)) < 0)
-            goto out;
-out:
+    for (size_t k = 0; rc == 0 && k < near.n && near.v[k].start < s->end; k++)
+        if (near.v[k].entry >= 0 && near.v[k].start >= s->start)
+            rc = add_mark(s, near.v[k].start, near.v[k].end);
     free(c.v);
-    return rc;
+    free(near.v);
+    return rc < 0 ? rc : 0;
 }
 
 void prs_snippet_free(struct prs_snippet *s)

@@ -18,6 +18,7 @@
 #include "analyzer.h"
 
 #include "compound_int.h"
+#include "filter_int.h"
 #include "fold_int.h"
 #include "lexicon_int.h"
 #include "stem_int.h"
@@ -68,6 +69,7 @@ struct prs_analyzer {
     char folded[2 * PRS_TOKEN_MAX_BYTES + 1];
     char folded_stem[2 * PRS_TOKEN_MAX_BYTES + 1];
     struct prs_variant variants[PRS_WORD_MAX_VARIANTS + 1];
+    struct prs_filter_tables filter_tables; /* prs_analyzer_run_some() */
 };
 static_assert(PRS_WORD_MAX_VARIANTS + 1 <= PRS_MAX_VARIANTS,
               "lexicon variants and the folded form fit a token");
@@ -683,6 +685,28 @@ static int scan_word(struct run *r, size_t *ip)
     return rc;
 }
 
+/* Tokenises r->sc from i to its end. Returns 0, the callback's stop
+ * value, or PRS_E_NOMEM. */
+static int scan_range(struct run *r, size_t i)
+{
+    while (i < r->sc.len) {
+        struct cp c = peek(&r->sc, i);
+        if (c.cls != C_LETTER && c.cls != C_DIGIT) {
+            i += c.n; /* separators, and marks or ignorables before a word */
+            continue;
+        }
+        size_t skip = blob_end(&r->sc, i);
+        if (skip > 0) {
+            i = skip;
+            continue;
+        }
+        int rc = scan_word(r, &i);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* ---- Public API ----------------------------------------------------- */
 
 struct prs_analyzer *prs_analyzer_new(struct prs_err *err)
@@ -699,6 +723,7 @@ struct prs_analyzer *prs_analyzer_new_sized(size_t cache_words,
         goto out;
     }
     a->cps_cap = INITIAL_CPS;
+    prs_filter_tables_init(&a->filter_tables);
     a->stem = prs_stem_new(err);
     if (!a->stem)
         goto out;
@@ -745,31 +770,49 @@ int prs_analyzer_run_flags(struct prs_analyzer *a, const char *text,
         .pos = first_pos,
         .flags = flags,
     };
-    int rc = 0;
-    if (!a || !fn || (!text && len > 0)) {
-        rc = PRS_E_BADARG;
-        goto out;
-    }
-    size_t i = 0;
-    while (i < len) {
-        struct cp c = peek(&r.sc, i);
-        if (c.cls != C_LETTER && c.cls != C_DIGIT) {
-            i += c.n; /* separators, and marks or ignorables before a word */
-            continue;
-        }
-        size_t skip = blob_end(&r.sc, i);
-        if (skip > 0) {
-            i = skip;
-            continue;
-        }
-        rc = scan_word(&r, &i);
-        if (rc != 0)
-            break;
-    }
-out:
+    int rc = !a || !fn || (!text && len > 0) ? PRS_E_BADARG
+                                               : scan_range(&r, 0);
     if (next_pos)
         *next_pos = r.pos;
     return rc;
+}
+
+/* ---- Filtered runs ---------------------------------------------------- */
+
+int prs_analyzer_run_some(struct prs_analyzer *a, const char *text,
+                          size_t len, unsigned flags,
+                          const struct prs_token_filter *filter,
+                          prs_token_fn fn, void *ctx)
+{
+    if (!a || !fn || !filter || (!text && len > 0))
+        return PRS_E_BADARG;
+    const unsigned char *s = (const unsigned char *)text;
+    const struct prs_filter_tables *t = &a->filter_tables;
+    struct run r = {.a = a, .sc = {.s = s}, .fn = fn, .ctx = ctx,
+                    .flags = flags};
+    /* A stretch between white space tokenises as it does in the whole
+     * text: no token, hyphen join, inflection or blob spans white space.
+     * Consecutive stretches to keep are tokenised in one go, from. */
+    size_t i = 0, from = SIZE_MAX;
+    while (i < len || from != SIZE_MAX) {
+        size_t start = i;
+        bool keep = false;
+        if (i < len)
+            i = prs_token_filter_stretch(filter, t, s, len, i, &keep);
+        if (keep && from == SIZE_MAX)
+            from = start;
+        if (from != SIZE_MAX && (!keep || i == len)) {
+            r.sc.len = keep ? i : start;
+            r.sc.run_end = from;
+            int rc = scan_range(&r, from);
+            if (rc != 0)
+                return rc;
+            from = SIZE_MAX;
+        }
+        while (i < len && prs_filter_is_space(t, s[i]))
+            i++;
+    }
+    return 0;
 }
 
 const char *prs_analyzer_fold(struct prs_analyzer *a, const char *word,

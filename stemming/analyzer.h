@@ -179,6 +179,32 @@ int prs_analyzer_run_flags(struct prs_analyzer *a, const char *text,
                            size_t len, uint32_t first_pos, unsigned flags,
                            prs_token_fn fn, void *ctx, uint32_t *next_pos);
 
+/* Which tokens a run may skip (prs_analyzer_run_some()): a token passes
+ * when its text starts with one of the filter's prefixes, or its
+ * å/ä/ö-folded form (PRS_VAR_FOLDED) with one of its folded prefixes. A
+ * new filter passes nothing. */
+struct prs_token_filter;
+
+struct prs_token_filter *prs_token_filter_new(void); /* NULL: no memory */
+void prs_token_filter_free(struct prs_token_filter *f); /* NULL ok */
+/* 0, or PRS_E_NOMEM (PRS_E_BADARG for a NULL filter). */
+int prs_token_filter_add(struct prs_token_filter *f, const char *prefix,
+                         size_t len);
+int prs_token_filter_add_folded(struct prs_token_filter *f,
+                                const char *prefix, size_t len);
+
+/* prs_analyzer_run_flags() over the stretches of text between ASCII
+ * white space that may hold a token passing filter; the others are
+ * skipped without being tokenised, by a byte test far cheaper than
+ * tokenising. Every token that passes reaches fn, in text order and with
+ * the offsets of a whole run, and so may some that do not. Positions are
+ * not those of a whole run: tok->pos is meaningless. For finding a few
+ * words in a long text. */
+int prs_analyzer_run_some(struct prs_analyzer *a, const char *text,
+                          size_t len, unsigned flags,
+                          const struct prs_token_filter *filter,
+                          prs_token_fn fn, void *ctx);
+
 /* Gives tok, an unstemmed token of a PRS_RUN_LAZY run, what a run with
  * flags (the run's, less PRS_RUN_LAZY) would have given it: its stem, stop
  * word flag and variants. Call it from the callback, on a copy of the

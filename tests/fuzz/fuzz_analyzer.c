@@ -161,6 +161,74 @@ static void check_fold_and_stem(struct prs_analyzer *an, const uint8_t *data,
     CHECK(s != NULL && s[len] == '\0');
 }
 
+/* Tokens of a run, for comparing a filtered run with the whole one. */
+#define KEPT_TOKENS 256
+
+struct kept {
+    size_t n;
+    struct {
+        size_t start, end;
+        char text[PRS_TOKEN_MAX_BYTES + 1];
+        char folded[2 * PRS_TOKEN_MAX_BYTES + 1]; /* "" if none */
+    } t[KEPT_TOKENS];
+};
+
+static int keep_token(const struct prs_token *tok, void *ctx)
+{
+    struct kept *k = ctx;
+    if (k->n == KEPT_TOKENS)
+        return 1;
+    k->t[k->n].start = tok->start;
+    k->t[k->n].end = tok->end;
+    memcpy(k->t[k->n].text, tok->text, tok->len + 1);
+    k->t[k->n].folded[0] = '\0';
+    for (size_t i = 0; i < tok->nvariants; i++)
+        if (tok->variants[i].kind == PRS_VAR_FOLDED)
+            memcpy(k->t[k->n].folded, tok->variants[i].text,
+                   tok->variants[i].len + 1);
+    k->n++;
+    return 0;
+}
+
+/* prs_analyzer_run_some() skips no token that passes its filter: one made
+ * from a token of the text, cut to a length the input chooses. */
+static void check_filtered_run(struct prs_analyzer *an, const uint8_t *data,
+                               size_t size)
+{
+    static struct kept all, some;
+    all.n = some.n = 0;
+    if (prs_analyzer_run_flags(an, (const char *)data, size, 0,
+                               PRS_RUN_NO_LEXICON, keep_token, &all,
+                               NULL) != 0 || all.n == 0)
+        return; /* no tokens, or more than are kept */
+    const char *exact = all.t[size % all.n].text;
+    size_t exact_len = 1 + size % strlen(exact);
+    const char *folded = "";
+    for (size_t i = 0; i < all.n && !*folded; i++)
+        folded = all.t[(size + i) % all.n].folded;
+    struct prs_token_filter *f = prs_token_filter_new();
+    CHECK(f && prs_token_filter_add(f, exact, exact_len) == 0);
+    if (*folded)
+        CHECK(prs_token_filter_add_folded(f, folded, 1 + size % strlen(folded)) == 0);
+    CHECK(prs_analyzer_run_some(an, (const char *)data, size,
+                                PRS_RUN_NO_LEXICON, f, keep_token, &some) == 0);
+    prs_token_filter_free(f);
+    size_t k = 0;
+    for (size_t i = 0; i < all.n; i++) {
+        bool pass = strncmp(all.t[i].text, exact, exact_len) == 0 ||
+                    (*folded && *all.t[i].folded &&
+                     strncmp(all.t[i].folded, folded,
+                             1 + size % strlen(folded)) == 0);
+        if (!pass)
+            continue;
+        while (k < some.n && !(some.t[k].start == all.t[i].start &&
+                               some.t[k].end == all.t[i].end &&
+                               strcmp(some.t[k].text, all.t[i].text) == 0))
+            k++;
+        CHECK(k < some.n);
+    }
+}
+
 static struct prs_analyzer *analyzer(void)
 {
     static struct prs_analyzer *an;
@@ -181,6 +249,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct prs_analyzer *an = analyzer();
     check_run(an, data, size);
+    check_filtered_run(an, data, size);
     check_fold_and_stem(an, data, size);
     return 0;
 }

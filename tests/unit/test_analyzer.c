@@ -828,6 +828,148 @@ static void lazy_run_completes_to_the_full_run(void **state)
     prs_analyzer_free(a);
 }
 
+/* ---- prs_analyzer_run_some() ---------------------------------------- */
+
+/* Whether t passes a filter of the prefixes exact[] and folded[]. */
+static bool passes(const struct got_tok *t, const char *const *exact,
+                   size_t nexact, const char *const *folded, size_t nfolded)
+{
+    for (size_t i = 0; i < nexact; i++)
+        if (strncmp(t->text, exact[i], strlen(exact[i])) == 0)
+            return true;
+    for (size_t i = 0; i < nfolded; i++)
+        if (t->nfolded && strncmp(t->folded, folded[i], strlen(folded[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Runs text through prs_analyzer_run_some() with the prefixes, into some;
+ * every token of all (the whole run) that passes must be among them,
+ * with its offsets, text and flags, in text order. */
+static void check_some(struct prs_analyzer *a, const char *text, size_t len,
+                       const struct got *all, const char *const *exact,
+                       size_t nexact, const char *const *folded,
+                       size_t nfolded, struct got *some)
+{
+    struct prs_token_filter *f = prs_token_filter_new();
+    assert_non_null(f);
+    for (size_t i = 0; i < nexact; i++)
+        assert_int_equal(prs_token_filter_add(f, exact[i], strlen(exact[i])), 0);
+    for (size_t i = 0; i < nfolded; i++)
+        assert_int_equal(
+            prs_token_filter_add_folded(f, folded[i], strlen(folded[i])), 0);
+    got_init(some);
+    assert_int_equal(prs_analyzer_run_some(a, text, len, PRS_RUN_NO_LEXICON,
+                                           f, collect, some),
+                     0);
+    prs_token_filter_free(f);
+    size_t k = 0;
+    for (size_t i = 0; i < all->n && i < MAX_GOT; i++) {
+        const struct got_tok *t = &all->t[i];
+        if (!passes(t, exact, nexact, folded, nfolded))
+            continue;
+        while (k < some->n && !(some->t[k].start == t->start &&
+                                some->t[k].end == t->end &&
+                                strcmp(some->t[k].text, t->text) == 0 &&
+                                some->t[k].flags == t->flags))
+            k++;
+        if (k == some->n)
+            fail_msg("'%s' at %zu passes ('%s'...) but was skipped", t->text,
+                     t->start, nexact ? exact[0] : folded[0]);
+    }
+}
+
+/* Whatever the text, no token that passes the filter is skipped: the
+ * tokeniser's edges (hyphens, inflections, numbers, blobs, ignorables,
+ * marks, Latin-1 case and folds) and a whole release, with filters made
+ * from the text's own tokens. */
+static void filtered_run_skips_no_passing_token(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "EST-effektiv och EST\xE2\x80\x90" "effektiv, JO:s VD:n 1:a 3,5 "
+        "12:30 co2 covid-19 rök- och \xE2\x80\x93 tal",
+        "MALMÖ Malmö ÅKLAGARE Ærø CAFÉ naïve Øresund STRAßE ÿ Þorn ðe "
+        "É-post e-POST",
+        "skydds\xC2\xAD" "masker NBSP\xC2\xA0ord noll\xE2\x80\x8B" "bredd "
+        "a\xCC\x88r \xC3\x97x\xC3\xB7y \xC2\xAB" "citat\xC2\xBB Macy's "
+        "mailto:ud@gov.se http://regeringen.se/a-b",
+        "(Sverige) [Norge] /Finland/ \"Danmark\" -Island- ...x,y:z",
+        "aGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQ1"
+        "ZZ9xéskola och sedan skola",
+        "ordsomärlängreänsextiofyrabytesochdärförskafaktisktinteblienttokenalls "
+        "kort",
+    };
+    struct prs_analyzer *a = new_analyzer();
+    static struct got all, some; /* large: keep them off the stack */
+    size_t seed_len = 0;
+    char *seed = read_seed(&seed_len);
+    for (size_t t = 0; t <= sizeof texts / sizeof *texts; t++) {
+        bool is_seed = t == sizeof texts / sizeof *texts;
+        const char *text = is_seed ? seed : texts[t];
+        size_t len = is_seed ? seed_len : strlen(text);
+        got_init(&all);
+        assert_int_equal(prs_analyzer_run_flags(a, text, len, 0,
+                                                PRS_RUN_NO_LEXICON, collect,
+                                                &all, NULL),
+                         0);
+        assert_true(all.all_valid && all.n > 0 && all.n <= MAX_GOT);
+        for (size_t i = 0; i < all.n; i += is_seed ? 17 : 1) {
+            const struct got_tok *tok = &all.t[i];
+            char one[2] = {tok->text[0], '\0'};
+            char two[3] = {tok->text[0], tok->text[1], '\0'};
+            const char *const exact[] = {tok->text, two, one};
+            for (size_t n = 1; n <= 3; n++)
+                check_some(a, text, len, &all, exact + 3 - n, 1, NULL, 0,
+                           &some);
+            if (tok->nfolded) {
+                char ffirst[2] = {tok->folded[0], '\0'};
+                const char *const folded[] = {tok->folded, ffirst};
+                check_some(a, text, len, &all, NULL, 0, folded, 1, &some);
+                check_some(a, text, len, &all, NULL, 0, folded + 1, 1, &some);
+                check_some(a, text, len, &all, exact, 1, folded, 1, &some);
+            }
+        }
+    }
+    free(seed);
+    prs_analyzer_free(a);
+}
+
+/* What the filter lets pass is all that is tokenised of a plain text. */
+static void filtered_run_tokenises_only_what_may_pass(void **state)
+{
+    (void)state;
+    const char *text = "Regeringen har i dag beslutat om en ny strategi "
+                       "för Malmö och Göteborg. Beslutet gäller 2025.";
+    struct prs_analyzer *a = new_analyzer();
+    static struct got all, some;
+    got_init(&all);
+    assert_int_equal(prs_analyzer_run_flags(a, text, strlen(text), 0,
+                                            PRS_RUN_NO_LEXICON, collect, &all,
+                                            NULL),
+                     0);
+    const char *const none[] = {"zz"};
+    check_some(a, text, strlen(text), &all, none, 1, NULL, 0, &some);
+    assert_int_equal(some.n, 0);
+    const char *const beslut[] = {"beslut"};
+    check_some(a, text, strlen(text), &all, beslut, 1, NULL, 0, &some);
+    assert_int_equal(some.n, 2);
+    assert_string_equal(some.t[0].text, "beslutat");
+    assert_string_equal(some.t[1].text, "beslutet");
+    const char *const malmo[] = {"malmo", "gote"};
+    check_some(a, text, strlen(text), &all, NULL, 0, malmo, 2, &some);
+    assert_int_equal(some.n, 2);
+    assert_string_equal(some.t[0].text, "malmö");
+    assert_string_equal(some.t[1].text, "göteborg");
+    /* A covered prefix adds nothing; a covering one replaces it. */
+    const char *const covered[] = {"beslut", "beslutat", "b"};
+    check_some(a, text, strlen(text), &all, covered, 2, NULL, 0, &some);
+    assert_int_equal(some.n, 2);
+    check_some(a, text, strlen(text), &all, covered, 3, NULL, 0, &some);
+    assert_int_equal(some.n, 2);
+    prs_analyzer_free(a);
+}
+
 /* ---- prs_analyzer_fold() and prs_analyzer_stem() -------------------- */
 
 struct fold_case {
@@ -974,6 +1116,8 @@ int main(void)
         cmocka_unit_test(terms_are_always_valid_utf8),
         cmocka_unit_test(seed_release_tokenises_cleanly),
         cmocka_unit_test(lazy_run_completes_to_the_full_run),
+        cmocka_unit_test(filtered_run_skips_no_passing_token),
+        cmocka_unit_test(filtered_run_tokenises_only_what_may_pass),
         cmocka_unit_test(fold_whole_labels),
         cmocka_unit_test(diacritics_fold_into_a_variant),
         cmocka_unit_test(stem_is_plain_snowball),

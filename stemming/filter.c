@@ -1,0 +1,271 @@
+/*
+ * filter.c: token filters, for skipping the text that cannot hold a given
+ * token without tokenising it (prs_analyzer_run_some(), filter_int.h).
+ *
+ * The test is on raw bytes and must never reject a stretch holding a
+ * token that passes: it knows where the tokeniser starts tokens and how it
+ * folds ASCII and Latin-1 letters (analyzer.c: scan_part(), latin1_lower())
+ * and how the variants stage removes their diacritics (fold.c), and it
+ * lets the tokeniser decide everything else.
+ */
+#include "analyzer.h"
+#include "filter_int.h"
+#include "fold_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct prefixes {
+    char **text;
+    size_t *len;
+    size_t n, cap;
+    uint64_t firsts[4]; /* bit b of firsts[b / 64]: some prefix starts with b */
+};
+
+struct prs_token_filter {
+    struct prefixes exact;  /* of the token's text */
+    struct prefixes folded; /* of its å/ä/ö-folded form */
+};
+
+struct prs_token_filter *prs_token_filter_new(void)
+{
+    return calloc(1, sizeof(struct prs_token_filter));
+}
+
+static void prefixes_clear(struct prefixes *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->text[i]);
+    free(p->text);
+    free(p->len);
+}
+
+void prs_token_filter_free(struct prs_token_filter *f)
+{
+    if (!f)
+        return;
+    prefixes_clear(&f->exact);
+    prefixes_clear(&f->folded);
+    free(f);
+}
+
+static bool has_bit(const uint64_t bits[4], unsigned char b)
+{
+    return bits[b / 64] >> (b % 64) & 1;
+}
+
+/* Adds text[0..len) unless a shorter prefix already covers it; drops the
+ * prefixes it covers. */
+static int prefixes_add(struct prefixes *p, const char *text, size_t len)
+{
+    if (len == 0)
+        return 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->len[i] <= len && memcmp(p->text[i], text, p->len[i]) == 0)
+            return 0;
+        if (len < p->len[i] && memcmp(p->text[i], text, len) == 0) {
+            free(p->text[i]);
+            continue;
+        }
+        p->text[kept] = p->text[i];
+        p->len[kept++] = p->len[i];
+    }
+    p->n = kept;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 8;
+        char **t = realloc(p->text, cap * sizeof *t);
+        if (t)
+            p->text = t;
+        size_t *l = t ? realloc(p->len, cap * sizeof *l) : NULL;
+        if (!l)
+            return PRS_E_NOMEM;
+        p->len = l;
+        p->cap = cap;
+    }
+    if (!(p->text[p->n] = strndup(text, len)))
+        return PRS_E_NOMEM;
+    p->len[p->n++] = len;
+    memset(p->firsts, 0, sizeof p->firsts);
+    for (size_t i = 0; i < p->n; i++) {
+        unsigned char b = (unsigned char)p->text[i][0];
+        p->firsts[b / 64] |= 1ull << (b % 64);
+    }
+    return 0;
+}
+
+int prs_token_filter_add(struct prs_token_filter *f, const char *prefix,
+                         size_t len)
+{
+    return f ? prefixes_add(&f->exact, prefix, len) : PRS_E_BADARG;
+}
+
+int prs_token_filter_add_folded(struct prs_token_filter *f,
+                                const char *prefix, size_t len)
+{
+    return f ? prefixes_add(&f->folded, prefix, len) : PRS_E_BADARG;
+}
+
+/* Bytes as the byte test sees them. */
+enum byte_class {
+    B_OTHER,  /* punctuation, symbols, controls: never in a token's text
+               * but a joined word's '-' */
+    B_SPACE,  /* ASCII white space: ends a stretch */
+    B_ALNUM,  /* ASCII letter or digit */
+    B_LATIN1, /* 0xC3: the first byte of U+00C0..U+00FF */
+    B_HIGH,   /* any other byte past 0x7F */
+};
+
+void prs_filter_tables_init(struct prs_filter_tables *t)
+{
+    for (unsigned b = 0; b < 256; b++) {
+        bool alnum = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+                     (b >= '0' && b <= '9');
+        bool space = b == ' ' || b == '\n' || b == '\t' || b == '\r' ||
+                     b == '\f' || b == '\v';
+        t->cls[b] = alnum ? B_ALNUM
+                    : space ? B_SPACE
+                    : b == 0xC3 ? B_LATIN1
+                    : b >= 0x80 ? B_HIGH
+                                : B_OTHER;
+    }
+    for (unsigned b = 0; b < 64; b++) {
+        /* U+00C0 + b, folded to lower case as latin1_lower() does */
+        unsigned char lower = (unsigned char)(0x80 + b);
+        if (lower <= 0x9E && lower != 0x97)
+            lower += 0x20;
+        char in[2] = {(char)0xC3, (char)lower};
+        char *out = t->fold[b];
+        size_t n = 0;
+        if (!prs_fold_diacritics(in, 2, out, sizeof t->fold[b], &n)) {
+            memcpy(out, in, 2); /* nothing to fold: ð, þ, and signs */
+            n = 2;
+        }
+        t->fold_len[b] = (unsigned char)n;
+    }
+}
+
+bool prs_filter_is_space(const struct prs_filter_tables *t, unsigned char b)
+{
+    return t->cls[b] == B_SPACE;
+}
+
+static unsigned char ascii_lower(unsigned char b)
+{
+    return b >= 'A' && b <= 'Z' ? (unsigned char)(b - 'A' + 'a') : b;
+}
+
+/* Whether the latin1_lower() fold of s[0..n) starts with prefix. */
+static bool starts_with(const unsigned char *s, size_t n, const char *prefix,
+                        size_t plen)
+{
+    if (plen > n)
+        return false;
+    for (size_t j = 0; j < plen; j++) {
+        unsigned char b = s[j];
+        if (j > 0 && s[j - 1] == 0xC3)
+            b = b <= 0x9E && b != 0x97 ? (unsigned char)(b + 0x20) : b;
+        else
+            b = ascii_lower(b);
+        if (b != (unsigned char)prefix[j])
+            return false;
+    }
+    return true;
+}
+
+/* Whether the diacritics-free fold of s[0..n) starts with prefix; s has
+ * been checked to hold only ASCII and Latin-1 letter pairs. */
+static bool folds_to(const struct prs_filter_tables *t,
+                     const unsigned char *s, size_t n, const char *prefix,
+                     size_t plen)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < n && j < plen; i++) {
+        if (s[i] != 0xC3) {
+            if (ascii_lower(s[i]) != (unsigned char)prefix[j++])
+                return false;
+            continue;
+        }
+        unsigned b = s[++i] - 0x80u;
+        for (size_t k = 0; k < t->fold_len[b] && j < plen; k++)
+            if (t->fold[b][k] != prefix[j++])
+                return false;
+    }
+    return j == plen;
+}
+
+/* Whether a token starting at s[0] (of s[0..n)) may start with one of p,
+ * compared with folds_to() when t is given, else starts_with(). */
+static bool any_prefix(const struct prefixes *p, unsigned char first,
+                       const struct prs_filter_tables *t,
+                       const unsigned char *s, size_t n)
+{
+    if (!has_bit(p->firsts, first))
+        return false;
+    for (size_t k = 0; k < p->n; k++) {
+        if ((unsigned char)p->text[k][0] != first)
+            continue;
+        if (t ? folds_to(t, s, n, p->text[k], p->len[k])
+              : starts_with(s, n, p->text[k], p->len[k]))
+            return true;
+    }
+    return false;
+}
+
+/* Whether s[0..n), at most PRS_TOKEN_MAX_BYTES without white space, may
+ * hold a token that passes f. */
+static bool may_pass(const struct prs_token_filter *f,
+                     const struct prs_filter_tables *t,
+                     const unsigned char *s, size_t n)
+{
+    /* Tokens of ASCII and Latin-1 letters only are tested below; for
+     * anything else (decoding, NFC, ignorables) ask the tokeniser. */
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < 0x80)
+            continue;
+        /* U+00C0..U+00FF but the signs × and ÷, and ß, which case
+         * folding makes "ss" (as scan_part() knows) */
+        if (s[i] != 0xC3 || i + 1 == n || s[i + 1] < 0x80 ||
+            s[i + 1] > 0xBF || s[i + 1] == 0x97 || s[i + 1] == 0xB7 ||
+            s[i + 1] == 0x9F)
+            return true;
+        i++;
+    }
+    bool in_word = false;
+    for (size_t p = 0; p < n; p++) {
+        /* A token starts at a letter or digit after anything else. */
+        unsigned char c = t->cls[s[p]];
+        if (c == B_OTHER) {
+            in_word = false;
+            continue;
+        }
+        if (in_word)
+            continue; /* within a word, or a letter's second byte */
+        in_word = true;
+        if (any_prefix(&f->exact, ascii_lower(s[p]), NULL, s + p, n - p))
+            return true;
+        if (f->folded.n == 0)
+            continue;
+        unsigned char first = c == B_LATIN1
+                                  ? (unsigned char)t->fold[s[p + 1] - 0x80][0]
+                                  : ascii_lower(s[p]);
+        if (any_prefix(&f->folded, first, t, s + p, n - p))
+            return true;
+    }
+    return false;
+}
+
+size_t prs_token_filter_stretch(const struct prs_token_filter *f,
+                                const struct prs_filter_tables *t,
+                                const unsigned char *s, size_t len, size_t i,
+                                bool *keep)
+{
+    size_t start = i;
+    while (i < len && t->cls[s[i]] != B_SPACE)
+        i++;
+    /* Longer, it may hold a base64 blob, after which a token may start
+     * anywhere (analyzer.c, blob_end()). */
+    *keep = i - start > PRS_TOKEN_MAX_BYTES ||
+            may_pass(f, t, s + start, i - start);
+    return i;
+}
