@@ -41,8 +41,14 @@ static int cmp_key(const void *k, const void *e)
     return c ? c : (key->len > n) - (key->len < n);
 }
 
+/* The longest stop words ("sådana", "varför") take 7 bytes: most words
+ * are longer, and need no search. */
+#define STOPWORD_MAX_BYTES 7
+
 bool prs_is_stopword(const char *w, size_t len)
 {
+    if (len > STOPWORD_MAX_BYTES)
+        return false;
     struct key k = {w, len};
     return bsearch(&k, stopwords, sizeof stopwords / sizeof *stopwords,
                    sizeof *stopwords, cmp_key) != NULL;

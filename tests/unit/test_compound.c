@@ -183,6 +183,10 @@ static void stop_words_are_flagged_not_dropped(void **state)
     assert_true(analyse(a, "och").stop);
     assert_true(analyse(a, "inte").stop);
     assert_true(analyse(a, "Att").stop);
+    /* the longest ones, in bytes */
+    assert_true(analyse(a, "SÅDANA").stop);
+    assert_true(analyse(a, "varför").stop);
+    assert_false(analyse(a, "sådanas").stop);
     assert_false(analyse(a, "råd").stop);
     assert_false(analyse(a, "regeringen").stop);
 }
