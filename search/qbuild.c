@@ -645,9 +645,32 @@ out:
     return q;
 }
 
-/* ---- synonyms and abbreviations (synonyms.h) --------------------------- */
-
 static struct prs_query *build(struct builder *b, const struct prs_qnode *n);
+
+/* True if an AND node has a word that and_query() keeps required. */
+static bool has_required(struct builder *b, const struct prs_qnode *n)
+{
+    for (size_t i = 0; i < n->nchildren; i++)
+        if (!stop_word_node(b, n->children[i]))
+            return true;
+    return false;
+}
+
+/* build() without the typed prefix (or_typed_prefix()), for an optional
+ * stop word: its completions ("till" -> tillsammans, tillväxt, ...) are
+ * among the longest lists in the index, and could only reorder the
+ * matches of the other words. */
+static struct prs_query *build_untyped(struct builder *b,
+                                       const struct prs_qnode *n)
+{
+    size_t typing_at = b->typing_at;
+    b->typing_at = SIZE_MAX;
+    struct prs_query *q = build(b, n);
+    b->typing_at = typing_at;
+    return q;
+}
+
+/* ---- synonyms and abbreviations (synonyms.h) --------------------------- */
 
 static struct prs_syn_word syn_word(const struct tok *t)
 {
@@ -857,8 +880,11 @@ static struct prs_query *build(struct builder *b, const struct prs_qnode *n)
             prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
             return NULL;
         }
+        bool stops_optional = n->kind == PRS_QN_AND && has_required(b, n);
         for (size_t i = 0; i < n->nchildren; i++) {
-            subs[i] = build(b, n->children[i]);
+            subs[i] = stops_optional && stop_word_node(b, n->children[i])
+                          ? build_untyped(b, n->children[i])
+                          : build(b, n->children[i]);
             if (!subs[i] && b->err->code < 0) {
                 for (size_t k = 0; k < i; k++)
                     prs_query_free(subs[k]);

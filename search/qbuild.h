@@ -21,6 +21,9 @@
  *   prefix*         the exact terms starting with prefix (bounded)
  *   last word       also as a prefix, weighted below the word: the query
  *                   may have been sent while the word was being typed
+ *                   (not a stop word that is optional: its completions
+ *                   could only reorder the other words' matches, at the
+ *                   cost of some of the longest lists in the index)
  *   kkv             a word or run of plain words that is a phrase of the
  *                   synonyms (search/synonyms.h) also matches the other
  *                   phrases of its group: OR(the words, 0.8 x SYNONYM(the

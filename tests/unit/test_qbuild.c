@@ -199,9 +199,14 @@ static void last_word_also_matches_as_prefix(void **state)
 {
     (void)state;
     assert_compiles_to("tillsyn tivoli", (const char *[]){"WILDCARD", "tivoli", "0.5", NULL});
+    /* A stop word too, when it is all there is to match. */
+    assert_compiles_to("för", (const char *[]){"WILDCARD", "för", NULL});
+    assert_compiles_to("för att", (const char *[]){"WILDCARD", "att", NULL});
     /* Only the last word, only when the query does not end in a space. */
     struct prs_qbuild b;
-    static const char *complete[] = {"tillsyn tivoli ", "\"tillsyn tivoli\"", "tivoli -xy", NULL};
+    static const char *complete[] = {"tillsyn tivoli ", "\"tillsyn tivoli\"", "tivoli -xy",
+                                     /* an optional stop word */
+                                     "stöd till", NULL};
     for (size_t i = 0; complete[i]; i++) {
         assert_int_equal(prs_qbuild(an, NULL, NULL, complete[i], strlen(complete[i]), &b, NULL), 0);
         char *desc = prs_query_describe(b.query);
