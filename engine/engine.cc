@@ -47,6 +47,7 @@ extern "C" {
 #pragma GCC diagnostic pop
 
 #include "engine_int.h"
+#include "tables.h"
 
 // ---- Handle types ------------------------------------------------------
 
@@ -1034,94 +1035,6 @@ try {
     return nullptr;
 }
 
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const long era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<long>(doe) - 719468;
-}
-
-// Days since the epoch of a PRS_SLOT_DATE value "YYYYMMDD..." (unknown
-// month or day "00" count as the first); -1 if it is not a date.
-static long date_value_days(const std::string &v)
-{
-    if (v.size() < 8)
-        return -1;
-    // Digits by hand: this runs for every match of every query.
-    long n[8];
-    for (size_t i = 0; i < 8; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            return -1;
-        n[i] = v[i] - '0';
-    }
-    long y = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3];
-    unsigned m = static_cast<unsigned>(n[4] * 10 + n[5]);
-    unsigned d = static_cast<unsigned>(n[6] * 10 + n[7]);
-    if (m > 12 || d > 31)
-        return -1;
-    return days_from_civil(y, m ? m : 1, d ? d : 1);
-}
-
-// The date of every release as days, by docid, for one revision of one
-// index (-1: none), and how many releases have one: the recency weight is
-// asked for every match of every query, and reading and parsing the date
-// value each time was 7% of a query. Each thread keeps the table of the
-// indexes it searched last; a new commit or a writer's new documents
-// (another lastdocid) build it anew.
-struct DateDays {
-    std::string uuid;
-    Xapian::rev revision = 0;
-    Xapian::docid lastdocid = 0;
-    Xapian::doccount doccount = 0;
-    std::vector<int32_t> days;
-    Xapian::doccount dated = 0;
-    long newest = -1;
-};
-
-static const DateDays &date_days(const Xapian::Database &db)
-{
-    static thread_local std::vector<DateDays> cache; // one per shard
-    const std::string uuid = db.get_uuid();
-    const Xapian::rev revision = db.get_revision();
-    const Xapian::docid last = db.get_lastdocid();
-    const Xapian::doccount count = db.get_doccount();
-    DateDays *t = nullptr;
-    for (auto &c : cache)
-        if (c.uuid == uuid)
-            t = &c;
-    if (t && t->revision == revision && t->lastdocid == last &&
-        t->doccount == count)
-        return *t;
-    if (!t) {
-        if (cache.size() >= 4) // a thread searches one index, or a few shards
-            cache.clear();
-        cache.emplace_back();
-        t = &cache.back();
-    }
-    t->uuid = uuid;
-    t->revision = revision;
-    t->lastdocid = last;
-    t->doccount = count;
-    t->days.assign(static_cast<size_t>(last) + 1, -1);
-    t->dated = 0;
-    t->newest = -1;
-    for (auto v = db.valuestream_begin(PRS_SLOT_DATE);
-         v != db.valuestream_end(PRS_SLOT_DATE); ++v) {
-        long d = date_value_days(*v);
-        if (d < 0 || d > INT32_MAX || v.get_docid() > last)
-            continue;
-        t->days[v.get_docid()] = static_cast<int32_t>(d);
-        t->dated++;
-        if (d > t->newest)
-            t->newest = d;
-    }
-    return *t;
-}
-
 // Every dated release, weighted max_weight * 2^(-age / half_life): the
 // recency tie-breaker of prs_query_recency(). Age counts from the newest
 // release in the index, not from the clock, so an archive ranks the same
@@ -1241,6 +1154,31 @@ struct slot_counts {
     std::vector<std::pair<std::string, Xapian::doccount>> values;
 };
 
+// Counts the values of some slots over the matches, by their codes
+// (tables.h): what Xapian's ValueCountMatchSpy counts, without reading
+// every match's values (a quarter of a query with facets).
+class CodeCountSpy : public Xapian::MatchSpy {
+    std::vector<const SlotCodes *> codes_;
+
+  public:
+    std::vector<std::vector<Xapian::doccount>> counts; // [slot][value]
+
+    explicit CodeCountSpy(const std::vector<const SlotCodes *> &codes)
+        : codes_(codes)
+    {
+        for (const SlotCodes *c : codes_)
+            counts.emplace_back(c->values.size(), 0);
+    }
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        Xapian::docid did = doc.get_docid();
+        for (size_t i = 0; i < codes_.size(); i++)
+            if (did < codes_[i]->code.size())
+                if (uint32_t c = codes_[i]->code[did])
+                    counts[i][c - 1]++;
+    }
+};
+
 void run_count(prs_db *db, const Xapian::Query &query, const unsigned *slots,
                size_t nslots, std::vector<slot_counts> &out, uint64_t &total)
 {
@@ -1249,22 +1187,21 @@ void run_count(prs_db *db, const Xapian::Query &query, const unsigned *slots,
     enq.set_query(query);
     enq.set_weighting_scheme(Xapian::BoolWeight());
     enq.set_docid_order(Xapian::Enquire::DONT_CARE);
-    // Spies are refcounted; release() hands them to the enquire.
-    std::vector<Xapian::ValueCountMatchSpy *> spies;
-    for (size_t i = 0; i < nslots; i++) {
-        auto *spy = new Xapian::ValueCountMatchSpy(slots[i]);
-        enq.add_matchspy(spy->release());
-        spies.push_back(spy);
-    }
-    // check_at_least = every document: the spies see every match.
+    std::vector<const SlotCodes *> codes;
+    for (size_t i = 0; i < nslots; i++)
+        codes.push_back(&slot_codes(x, slots[i]));
+    // Spies are refcounted; release() hands it to the enquire.
+    auto *spy = new CodeCountSpy(codes);
+    enq.add_matchspy(spy->release());
+    // check_at_least = every document: the spy sees every match.
     Xapian::MSet mset = enq.get_mset(0, 0, x.get_doccount());
     out.clear();
     for (size_t i = 0; i < nslots; i++) {
         slot_counts sc;
         sc.slot = slots[i];
-        for (Xapian::TermIterator v = spies[i]->values_begin();
-             v != spies[i]->values_end(); ++v)
-            sc.values.emplace_back(*v, v.get_termfreq());
+        for (size_t v = 0; v < codes[i]->values.size(); v++)
+            if (spy->counts[i][v] > 0)
+                sc.values.emplace_back(codes[i]->values[v], spy->counts[i][v]);
         out.push_back(std::move(sc));
     }
     total = mset.get_matches_estimated();

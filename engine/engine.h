@@ -229,9 +229,9 @@ typedef int (*prs_slot_value_fn)(unsigned slot, const char *value, size_t len,
                                  uint64_t count, void *ctx);
 
 /* Counts, over every document matching q (restricted by filter, which may
- * be NULL), how many have each value in each of slots[0..nslots)
- * (Xapian::ValueCountMatchSpy), then calls fn for every (slot, value) in
- * slot order, values in byte order; nonzero from fn stops and is returned.
+ * be NULL), how many have each (non-empty) value in each of
+ * slots[0..nslots), then calls fn for every (slot, value) in slot order,
+ * values in byte order; nonzero from fn stops and is returned.
  * *total (may be NULL) receives the exact number of matches. Cost grows
  * with the number of matches: meant for facets. */
 int prs_db_count_values(struct prs_db *db, const struct prs_query *q,

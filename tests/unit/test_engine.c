@@ -803,6 +803,70 @@ static void reader_words_follow_commits(void **state)
     prs_db_close(w);
 }
 
+static int log_value(unsigned slot, const char *value, size_t len,
+                     uint64_t count, void *ctx)
+{
+    struct term_log *l = ctx;
+    size_t used = strlen(l->text);
+    snprintf(l->text + used, sizeof l->text - used, "%u %.*s:%llu;", slot,
+             (int)len, value, (unsigned long long)count);
+    return 0;
+}
+
+static void add_valued(struct prs_db *w, const char *id, const char *org,
+                       const char *year)
+{
+    struct prs_err err = {0};
+    struct prs_xdoc *d = prs_xdoc_new(&err);
+    check(prs_xdoc_add_term(d, "alfa", 4, 1, &err), &err);
+    if (org)
+        check(prs_xdoc_set_value(d, 3, org, strlen(org), &err), &err);
+    check(prs_xdoc_set_value(d, 5, year, strlen(year), &err), &err);
+    check(prs_db_replace(w, id, d, &err), &err);
+    prs_xdoc_free(d);
+}
+
+/* Counts are by value in byte order, per slot, and a reopened reader
+ * counts what the new commit holds: replaced, added and deleted. */
+static void value_counts_follow_commits(void **state)
+{
+    (void)state;
+    struct prs_err err = {0};
+    struct prs_db *w = open_ok("valuecounts", PRS_DB_WRITE);
+    add_valued(w, "a", "Utrikesdepartementet", "2024");
+    add_valued(w, "b", "Finansdepartementet", "2024");
+    add_valued(w, "c", "Utrikesdepartementet", "2023");
+    add_valued(w, "d", NULL, "2023");
+    check(prs_db_commit(w, &err), &err);
+
+    struct prs_db *r = open_ok("valuecounts", PRS_DB_READ);
+    struct prs_query *q = prs_query_term("alfa", 0, &err);
+    const unsigned slots[] = {5, 3};
+    struct term_log l = {0};
+    uint64_t total = 0;
+    check(prs_db_count_values(r, q, NULL, slots, 2, log_value, &l, &total,
+                              &err), &err);
+    assert_string_equal(l.text, "5 2023:2;5 2024:2;3 Finansdepartementet:1;"
+                                "3 Utrikesdepartementet:2;");
+    assert_int_equal(total, 4);
+
+    add_valued(w, "a", "Arbetsmarknadsdepartementet", "2024");
+    add_valued(w, "e", "Finansdepartementet", "2025");
+    check(prs_db_delete(w, "c", &err), &err);
+    check(prs_db_commit(w, &err), &err);
+    assert_int_equal(prs_db_reopen(r, &err), 1);
+    memset(&l, 0, sizeof l);
+    check(prs_db_count_values(r, q, NULL, slots, 2, log_value, &l, &total,
+                              &err), &err);
+    assert_string_equal(l.text, "5 2023:1;5 2024:2;5 2025:1;"
+                                "3 Arbetsmarknadsdepartementet:1;"
+                                "3 Finansdepartementet:2;");
+    assert_int_equal(total, 4);
+    prs_query_free(q);
+    prs_db_close(r);
+    prs_db_close(w);
+}
+
 static void overlong_and_empty_terms_are_skipped(void **state)
 {
     (void)state;
@@ -1199,6 +1263,7 @@ int main(void)
     const struct CMUnitTest queries[] = {
         cmocka_unit_test(terms_each_with_prefix_and_freq),
         cmocka_unit_test(reader_words_follow_commits),
+        cmocka_unit_test(value_counts_follow_commits),
         cmocka_unit_test(term_and_boolean_queries),
         cmocka_unit_test(phrase_needs_adjacent_terms_in_order),
         cmocka_unit_test(near_ignores_order),
