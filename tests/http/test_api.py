@@ -507,6 +507,16 @@ class NoTokenTest(unittest.TestCase):
         with self.assertRaises(OSError):
             socket.create_connection(("127.0.0.1", self.srv.port), timeout=5).close()
 
+    def test_second_server_on_the_same_address_fails(self):
+        # The workers share the port (SO_REUSEPORT); another server must
+        # not join them.
+        p = prsearch("serve", "--db", self.db, "--listen",
+                     f"127.0.0.1:{self.srv.port}", "--threads", "2", check=1,
+                     timeout=60)
+        self.assertIn("Address already in use", p.stderr)
+        self.assertEqual(self.srv.get_json("/healthz")[0], 200)
+        self.assertEqual(self.srv.stop(), 0)
+
     def test_sigint_stops_idle_server(self):
         self.assertEqual(self.srv.get_json("/healthz")[0], 200)
         self.assertEqual(self.srv.stop(sig=2), 0)
