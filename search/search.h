@@ -136,7 +136,7 @@ int prs_spell_suggest(struct prs_db *db, struct prs_analyzer *an,
 /* Search-as-you-type: completions of the last, partial word of text (the
  * most frequent indexed words starting with it, each as the whole text
  * completed) and the titles of the best matches of text with that word
- * as a prefix. */
+ * as a prefix: those whose title matches first, then the others. */
 struct prs_completion {
     char **texts;  /* completed texts, most frequent word first */
     size_t ntexts;

@@ -319,6 +319,45 @@ void prs_completion_free(struct prs_completion *c)
     memset(c, 0, sizeof *c);
 }
 
+static bool has_title(const struct prs_completion *c, const char *id)
+{
+    for (size_t i = 0; i < c->ntitles; i++)
+        if (strcmp(c->titles[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+/* Adds the ids and titles of query's best releases to out->titles (room
+ * for max), leaving out those it has; a query that does not parse finds
+ * none. */
+static int add_titles(struct prs_db *db, struct prs_analyzer *an,
+                      const char *query, size_t max,
+                      struct prs_completion *out, struct prs_err *err)
+{
+    struct prs_search_request req = {.query = query, .limit = max,
+                                     .no_snippets = true};
+    struct prs_search_result r = {0};
+    struct prs_err serr = {0};
+    int rc = prs_search(db, an, &req, &r, &serr);
+    if (rc == PRS_E_PARSE || rc == PRS_E_BADARG)
+        rc = 0;
+    else if (rc < 0)
+        rc = prs_err_set(err, rc, "%s", serr.msg);
+    if (rc == 0 && r.nhits && !out->titles &&
+        !(out->titles = calloc(max, sizeof *out->titles)))
+        rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < r.nhits && out->ntitles < max; i++) {
+        struct prs_doc *d = &r.hits[i].doc;
+        if (!d->id || !d->title || has_title(out, d->id))
+            continue;
+        out->titles[out->ntitles++] =
+            (struct prs_completion_title){.id = d->id, .title = d->title};
+        d->id = d->title = NULL;
+    }
+    prs_search_result_free(&r);
+    return rc;
+}
+
 int prs_complete(struct prs_db *db, struct prs_analyzer *an, const char *text,
                  size_t max_texts, size_t max_titles,
                  struct prs_completion *out, struct prs_err *err)
@@ -351,41 +390,23 @@ int prs_complete(struct prs_db *db, struct prs_analyzer *an, const char *text,
         }
     }
     if (rc == 0 && max_titles > 0 && lt.word) {
-        /* The titles of the best matches, the partial word as a prefix.
+        /* The best matches of the text, the partial word as a prefix:
+         * first those whose title matches (what the list shows, and short
+         * lists to search), then, if that leaves room, the others.
          * Half-typed syntax ("title:", an open quote) finds no titles. */
+        const char *star = partial && lt.len >= 2 ? "*" : "";
         prs_buf_reset(&q);
-        if (prs_buf_puts(&q, text) < 0 ||
-            (partial && lt.len >= 2 && prs_buf_putc(&q, '*') < 0)) {
+        if (prs_buf_puts(&q, "title:(") < 0 || prs_buf_puts(&q, text) < 0 ||
+            prs_buf_puts(&q, star) < 0 || prs_buf_puts(&q, ")") < 0)
             rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
-        } else {
-            struct prs_search_request req = {.query = q.data,
-                                             .limit = max_titles,
-                                             .no_snippets = true};
-            struct prs_search_result r = {0};
-            struct prs_err serr = {0};
-            int src = prs_search(db, an, &req, &r, &serr);
-            if (src == PRS_E_PARSE || src == PRS_E_BADARG)
-                src = 0;
-            else if (src < 0)
-                rc = prs_err_set(err, src, "%s", serr.msg);
-            if (src == 0 && r.nhits &&
-                !(out->titles = calloc(r.nhits, sizeof *out->titles)))
-                rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
-            for (size_t i = 0; rc == 0 && out->titles && i < r.nhits; i++) {
-                struct prs_completion_title *t = &out->titles[out->ntitles];
-                t->id = r.hits[i].doc.id;
-                t->title = r.hits[i].doc.title;
-                r.hits[i].doc.id = r.hits[i].doc.title = NULL;
-                if (t->id && t->title)
-                    out->ntitles++;
-                else {
-                    free(t->id);
-                    free(t->title);
-                    t->id = t->title = NULL;
-                }
-            }
-            prs_search_result_free(&r);
-        }
+        if (rc == 0)
+            rc = add_titles(db, an, q.data, max_titles, out, err);
+        prs_buf_reset(&q);
+        if (rc == 0 && out->ntitles < max_titles &&
+            (prs_buf_puts(&q, text) < 0 || prs_buf_puts(&q, star) < 0))
+            rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
+        if (rc == 0 && out->ntitles < max_titles)
+            rc = add_titles(db, an, q.data, max_titles, out, err);
     }
     for (size_t i = 0; i < top.n; i++)
         free(top.v[i].term);

@@ -1,6 +1,7 @@
-/* Spelling correction ("Menade du …?") against a real on-disk index of
- * Swedish releases: which word is replaced, by which indexed word, and
- * what is left alone. */
+/* Spelling correction ("Menade du …?") and search-as-you-type against a
+ * real on-disk index of Swedish releases: which word is replaced, by
+ * which indexed word, and what is left alone; which completions and
+ * titles a partial word gets. */
 #define _XOPEN_SOURCE 700 /* nftw(), mkdtemp() */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,11 +42,14 @@ static int setup(void **state)
     if (!mkdtemp(tmpdir) || !(an = prs_analyzer_new(&err)) ||
         !(db = prs_db_open(tmpdir, PRS_DB_WRITE, &err)))
         return -1;
-    for (size_t i = 0; bodies[i]; i++) {
+    /* The releases of bodies[], then one whose title holds a word. */
+    for (size_t i = 0; i == 0 || bodies[i - 1]; i++) {
         char id[32];
-        snprintf(id, sizeof id, "rel/%zu", i);
-        struct prs_doc doc = {.id = id, .title = "Pressmeddelande",
-                              .body = (char *)bodies[i]};
+        snprintf(id, sizeof id, bodies[i] ? "rel/%zu" : "rel/title", i);
+        struct prs_doc doc = {
+            .id = id,
+            .title = bodies[i] ? "Pressmeddelande" : "Beredskapen i Kalmar",
+            .body = bodies[i] ? (char *)bodies[i] : "Ett besök."};
         struct prs_xdoc *xd = prs_xdoc_new(&err);
         if (!xd || prs_termgen_doc(an, &doc, NULL, xd, &err) < 0 ||
             prs_db_replace(db, id, xd, &err) < 0) {
@@ -124,6 +128,24 @@ static void far_or_differently_starting_words_are_not_guessed(void **state)
     assert_string_equal(suggest(""), "");
 }
 
+/* Titles whose release's title matches come first; the others fill the
+ * list, each release once. */
+static void completions_and_titles_of_a_partial_word(void **state)
+{
+    (void)state;
+    struct prs_completion c = {0};
+    struct prs_err err = {0};
+    if (prs_complete(db, an, "beredsk", 8, 3, &c, &err) < 0)
+        fail_msg("prs_complete: %s", err.msg);
+    assert_int_equal(c.ntexts, 1);
+    assert_string_equal(c.texts[0], "beredskapen");
+    assert_int_equal(c.ntitles, 2);
+    assert_string_equal(c.titles[0].id, "rel/title");
+    assert_string_equal(c.titles[0].title, "Beredskapen i Kalmar");
+    assert_string_equal(c.titles[1].id, "rel/4");
+    prs_completion_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +154,7 @@ int main(void)
         cmocka_unit_test(the_most_frequent_close_word_wins),
         cmocka_unit_test(a_and_o_with_and_without_dots_are_one_first_letter),
         cmocka_unit_test(far_or_differently_starting_words_are_not_guessed),
+        cmocka_unit_test(completions_and_titles_of_a_partial_word),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
