@@ -351,12 +351,6 @@ static void choose_window(const struct collect *c, size_t first,
     }
 }
 
-static bool is_space(char ch)
-{
-    return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\f' ||
-           ch == '\v';
-}
-
 static int first_token(const struct prs_token *tok, void *ctx)
 {
     *(struct hit *)ctx = (struct hit){tok->start, tok->end, -1};
@@ -374,9 +368,8 @@ static int window_around(struct prs_analyzer *an, struct hit key,
                          struct collect *near, struct prs_snippet *s)
 {
     size_t lead_in = lead_in_bytes(max_bytes);
-    size_t from = key.end > lead_in ? key.end - lead_in : 0;
-    while (from > 0 && !is_space(text[from - 1]))
-        from--;
+    size_t from =
+        prs_analyzer_resume_at(text, key.end > lead_in ? key.end - lead_in : 0);
     if (from <= lead_in)
         from = 0; /* the window may start at the beginning */
     near->stop_after = key.start + max_bytes + RUN_ON_BYTES;

@@ -809,10 +809,17 @@ int prs_analyzer_run_some(struct prs_analyzer *a, const char *text,
                 return rc;
             from = SIZE_MAX;
         }
-        while (i < len && prs_filter_is_space(t, s[i]))
+        while (i < len && prs_is_stretch_space(s[i]))
             i++;
     }
     return 0;
+}
+
+size_t prs_analyzer_resume_at(const char *text, size_t i)
+{
+    while (i > 0 && !prs_is_stretch_space((unsigned char)text[i - 1]))
+        i--;
+    return i;
 }
 
 const char *prs_analyzer_fold(struct prs_analyzer *a, const char *word,

@@ -205,6 +205,11 @@ int prs_analyzer_run_some(struct prs_analyzer *a, const char *text,
                           const struct prs_token_filter *filter,
                           prs_token_fn fn, void *ctx);
 
+/* Where a run may start inside a text and give, from there on, the very
+ * tokens (offsets shifted) that a run over the whole text gives: the
+ * start of the stretch between ASCII white space that holds offset i. */
+size_t prs_analyzer_resume_at(const char *text, size_t i);
+
 /* Gives tok, an unstemmed token of a PRS_RUN_LAZY run, what a run with
  * flags (the run's, less PRS_RUN_LAZY) would have given it: its stem, stop
  * word flag and variants. Call it from the callback, on a copy of the

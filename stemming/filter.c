@@ -116,15 +116,19 @@ enum byte_class {
     B_HIGH,   /* any other byte past 0x7F */
 };
 
+bool prs_is_stretch_space(unsigned char b)
+{
+    return b == ' ' || b == '\n' || b == '\t' || b == '\r' || b == '\f' ||
+           b == '\v';
+}
+
 void prs_filter_tables_init(struct prs_filter_tables *t)
 {
     for (unsigned b = 0; b < 256; b++) {
         bool alnum = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
                      (b >= '0' && b <= '9');
-        bool space = b == ' ' || b == '\n' || b == '\t' || b == '\r' ||
-                     b == '\f' || b == '\v';
         t->cls[b] = alnum ? B_ALNUM
-                    : space ? B_SPACE
+                    : prs_is_stretch_space((unsigned char)b) ? B_SPACE
                     : b == 0xC3 ? B_LATIN1
                     : b >= 0x80 ? B_HIGH
                                 : B_OTHER;
@@ -143,11 +147,6 @@ void prs_filter_tables_init(struct prs_filter_tables *t)
         }
         t->fold_len[b] = (unsigned char)n;
     }
-}
-
-bool prs_filter_is_space(const struct prs_filter_tables *t, unsigned char b)
-{
-    return t->cls[b] == B_SPACE;
 }
 
 static unsigned char ascii_lower(unsigned char b)

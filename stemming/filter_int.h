@@ -30,7 +30,8 @@ size_t prs_token_filter_stretch(const struct prs_token_filter *f,
                                 const unsigned char *s, size_t len, size_t i,
                                 bool *keep);
 
-/* Whether b is ASCII white space, where stretches end. */
-bool prs_filter_is_space(const struct prs_filter_tables *t, unsigned char b);
+/* Whether b is ASCII white space, where stretches end: no token, hyphen
+ * join, inflection or base64 blob spans it. */
+bool prs_is_stretch_space(unsigned char b);
 
 #endif
