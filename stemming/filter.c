@@ -60,10 +60,11 @@ static int prefixes_add(struct prefixes *p, const char *text, size_t len)
 {
     if (len == 0)
         return 0;
-    size_t kept = 0;
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->n; i++)
         if (p->len[i] <= len && memcmp(p->text[i], text, p->len[i]) == 0)
             return 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < p->n; i++) {
         if (len < p->len[i] && memcmp(p->text[i], text, len) == 0) {
             free(p->text[i]);
             continue;
