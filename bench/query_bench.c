@@ -1,7 +1,8 @@
 /*
  * query_bench.c: in-process query latency of prsearch (docs/BENCHMARKS.md).
  *
- *   query_bench [--facets] DB QUERIES [ROUNDS]
+ *   query_bench [--facets] [--suggest] [--dump] [--snippet-bytes N]
+ *               DB QUERIES [ROUNDS]
  *
  * Opens the index, its synonyms and one analyzer as `prsearch search`
  * does, then runs every query of QUERIES (one per line; a line
@@ -11,6 +12,15 @@
  * facets unless --facets (which also counts the total exactly, as
  * /api/search does by default). The first round only warms the caches; the others are timed
  * query by query. Prints p50, p95, p99, the maximum and queries/s.
+ *
+ * --suggest times prs_complete() instead (8 completions, 5 titles, as
+ * /api/suggest answers) on what is typed on the way to each query: its
+ * first word and the first half of the next (bench/wrk_queries.lua).
+ * --dump runs each query once and prints its answer instead of times:
+ * the total, each hit's id and snippet (and the facets), or the
+ * completions and title ids; two builds' dumps diff to show that a
+ * speed change changed no answer. --snippet-bytes sets the snippets'
+ * length (default PRS_SNIPPET_BYTES).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdbool.h>
@@ -88,19 +98,129 @@ static size_t read_queries(const char *path, struct query **out)
     return n;
 }
 
+/* What is typed on the way to query, into out (cap bytes): its first
+ * word and the first half (in characters, at least one) of the second,
+ * or half of the only word; quotes and '*' left out. */
+static void typed_prefix(const char *query, char *out, size_t cap)
+{
+    const char *w[2] = {NULL, NULL};
+    size_t wl[2] = {0, 0};
+    int n = 0;
+    for (const char *p = query; *p && n < 2;) {
+        while (*p == ' ' || *p == '\t' || *p == '"' || *p == '*')
+            p++;
+        const char *start = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '"' && *p != '*')
+            p++;
+        if (p > start) {
+            w[n] = start;
+            wl[n++] = (size_t)(p - start);
+        }
+    }
+    int last = n == 2 ? 1 : 0;
+    size_t chars = 0, cut = 0;
+    for (size_t i = 0; i < wl[last]; i++)
+        chars += ((unsigned char)w[last][i] & 0xC0) != 0x80;
+    for (size_t seen = 0; seen < (chars + 1) / 2; seen++)
+        for (cut++; cut < wl[last] && ((unsigned char)w[last][cut] & 0xC0) == 0x80;)
+            cut++;
+    if (n == 2)
+        snprintf(out, cap, "%.*s %.*s", (int)wl[0], w[0], (int)cut, w[1]);
+    else
+        snprintf(out, cap, "%.*s", (int)cut, n ? w[0] : "");
+}
+
+struct options {
+    bool facets, suggest, dump;
+    size_t snippet_bytes;
+};
+
+static void dump_search(const char *query, const struct prs_search_result *r)
+{
+    printf("Q\t%s\ttotal %llu%s\n", query, (unsigned long long)r->total,
+           r->total_exact ? "" : "~");
+    for (size_t i = 0; i < r->nhits; i++) {
+        struct prs_buf b = {0};
+        prs_snippet_html(&r->hits[i].snippet, &b);
+        printf("%s\t%s\n", r->hits[i].doc.id ? r->hits[i].doc.id : "",
+               b.data ? b.data : "");
+        prs_buf_free(&b);
+    }
+    for (int f = 0; f < PRS_NFACETS; f++)
+        for (size_t i = 0; i < r->facets[f].n; i++)
+            printf("facet %d\t%s\t%llu\n", f, r->facets[f].values[i].value,
+                   (unsigned long long)r->facets[f].values[i].count);
+}
+
+static void dump_completion(const char *typed, const struct prs_completion *c)
+{
+    printf("S\t%s\n", typed);
+    for (size_t i = 0; i < c->ntexts; i++)
+        printf("completion\t%s\n", c->texts[i]);
+    for (size_t i = 0; i < c->ntitles; i++)
+        printf("title\t%s\n", c->titles[i].id);
+}
+
+/* Runs one query as o asks; 0 or the failure's code. */
+static int run_one(struct prs_db *db, struct prs_analyzer *an,
+                   struct prs_synonyms *syn, const struct query *q,
+                   const struct options *o, struct prs_err *err)
+{
+    if (o->suggest) {
+        char typed[1024];
+        typed_prefix(q->text, typed, sizeof typed);
+        struct prs_completion c = {0};
+        int rc = prs_complete(db, an, typed, 8, 5, &c, err);
+        if (rc == 0 && o->dump)
+            dump_completion(typed, &c);
+        prs_completion_free(&c);
+        return rc;
+    }
+    struct prs_search_request req = {
+        .query = q->text,
+        .limit = 10,
+        .sort = PRS_SORT_RELEVANCE,
+        .year = q->year[0] ? q->year : NULL,
+        .facets = o->facets,
+        .suggest = true,
+        .correct = true,
+        .recency_weight = PRS_RECENCY_WEIGHT,
+        .snippet_bytes = o->snippet_bytes,
+        .synonyms = syn,
+    };
+    struct prs_search_result res = {0};
+    int rc = prs_search(db, an, &req, &res, err);
+    if (rc == 0 && o->dump)
+        dump_search(q->text, &res);
+    prs_search_result_free(&res);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    bool facets = argc > 1 && strcmp(argv[1], "--facets") == 0;
-    if (facets) {
-        argc--;
-        argv++;
+    struct options o = {0};
+    int i = 1;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        if (strcmp(argv[i], "--facets") == 0)
+            o.facets = true;
+        else if (strcmp(argv[i], "--suggest") == 0)
+            o.suggest = true;
+        else if (strcmp(argv[i], "--dump") == 0)
+            o.dump = true;
+        else if (strcmp(argv[i], "--snippet-bytes") == 0 && i + 1 < argc)
+            o.snippet_bytes = (size_t)strtoul(argv[++i], NULL, 10);
+        else
+            break;
     }
-    if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: query_bench [--facets] DB QUERIES [ROUNDS]\n");
+    argc -= i - 1;
+    argv += i - 1;
+    if (argc < 3 || argc > 4 || (argc > 1 && strncmp(argv[1], "--", 2) == 0)) {
+        fprintf(stderr, "usage: query_bench [--facets] [--suggest] [--dump] "
+                        "[--snippet-bytes N] DB QUERIES [ROUNDS]\n");
         return 2;
     }
-    int rounds = argc == 4 ? atoi(argv[3]) : 3;
-    if (rounds < 2)
+    int rounds = o.dump ? 1 : argc == 4 ? atoi(argv[3]) : 3;
+    if (rounds < 2 && !o.dump)
         rounds = 2;
     struct query *queries = NULL;
     size_t nq = read_queries(argv[2], &queries);
@@ -113,49 +233,39 @@ int main(int argc, char **argv)
         fprintf(stderr, "query_bench: %s\n", nq ? err.msg : "no queries");
         return 1;
     }
-    size_t ntimed = nq * (size_t)(rounds - 1);
+    size_t ntimed = nq * (size_t)(rounds > 1 ? rounds - 1 : 1);
     double *lat = malloc(ntimed * sizeof *lat);
     size_t k = 0, failed = 0;
     double total_us = 0;
     for (int r = 0; lat && r < rounds; r++) {
-        for (size_t i = 0; i < nq; i++) {
-            struct prs_search_request req = {
-                .query = queries[i].text,
-                .limit = 10,
-                .sort = PRS_SORT_RELEVANCE,
-                .year = queries[i].year[0] ? queries[i].year : NULL,
-                .facets = facets,
-                .suggest = true,
-                .correct = true,
-                .recency_weight = PRS_RECENCY_WEIGHT,
-                .synonyms = syn,
-            };
-            struct prs_search_result res = {0};
+        for (size_t q = 0; q < nq; q++) {
             double t0 = now_us();
-            if (prs_search(db, an, &req, &res, &err) < 0)
+            if (run_one(db, an, syn, &queries[q], &o, &err) < 0)
                 failed++;
             double dt = now_us() - t0;
-            prs_search_result_free(&res);
             if (r > 0) {
                 lat[k++] = dt;
                 total_us += dt;
             }
         }
     }
-    if (!lat || k == 0) {
+    if (!lat || (k == 0 && !o.dump)) {
         fprintf(stderr, "query_bench: out of memory\n");
         return 1;
     }
-    qsort(lat, k, sizeof *lat, cmp_double);
-    printf("queries %zu x %d timed rounds, %zu failed\n", nq, rounds - 1,
-           failed);
-    printf("p50 %.0f us  p95 %.0f us  p99 %.0f us  max %.0f us  "
-           "%.0f queries/s\n",
-           percentile(lat, k, 50), percentile(lat, k, 95),
-           percentile(lat, k, 99), lat[k - 1], (double)k / total_us * 1e6);
+    if (!o.dump) {
+        qsort(lat, k, sizeof *lat, cmp_double);
+        printf("%s %zu x %d timed rounds, %zu failed\n",
+               o.suggest ? "suggestions" : "queries", nq, rounds - 1, failed);
+        printf("p50 %.0f us  p95 %.0f us  p99 %.0f us  max %.0f us  "
+               "%.0f %s/s\n",
+               percentile(lat, k, 50), percentile(lat, k, 95),
+               percentile(lat, k, 99), lat[k - 1], (double)k / total_us * 1e6,
+               o.suggest ? "suggestions" : "queries");
+    }
     free(lat);
-    for (size_t i = 0; i < nq; i++)
-        free(queries[i].text);
+    for (size_t q = 0; q < nq; q++)
+        free(queries[q].text);
     free(queries);
     prs_synonyms_free(syn);
     prs_analyzer_free(an);
