@@ -604,11 +604,12 @@ static bool stop_word_node(struct builder *b, const struct prs_qnode *n)
     return stop;
 }
 
-/* An AND of words: stop words are optional (they add weight where they
- * match, "handel med haj" needs no "med"), unless every word is one.
- * Phrases keep them: "inte har råd" stays exact. */
+/* An AND of words: stop words (stop[i]: child i is one) are optional
+ * (they add weight where they match, "handel med haj" needs no "med"),
+ * unless every word is one. Phrases keep them: "inte har råd" stays
+ * exact. */
 static struct prs_query *and_query(struct builder *b, const struct prs_qnode *n,
-                                   struct prs_query **subs)
+                                   struct prs_query **subs, const bool *stop)
 {
     size_t nreq = 0, nopt = 0;
     struct prs_query **req = calloc(n->nchildren, sizeof *req);
@@ -623,7 +624,7 @@ static struct prs_query *and_query(struct builder *b, const struct prs_qnode *n,
     for (size_t i = 0; i < n->nchildren; i++) {
         if (!subs[i])
             continue;
-        if (stop_word_node(b, n->children[i]))
+        if (stop[i])
             opt[1 + nopt++] = subs[i];
         else
             req[nreq++] = subs[i];
@@ -647,13 +648,18 @@ out:
 
 static struct prs_query *build(struct builder *b, const struct prs_qnode *n);
 
-/* True if an AND node has a word that and_query() keeps required. */
-static bool has_required(struct builder *b, const struct prs_qnode *n)
+/* Marks the children of an AND node that are stop words in stop[];
+ * true if some child is not, so that and_query() keeps it required and
+ * makes the stop words optional. */
+static bool mark_stop_words(struct builder *b, const struct prs_qnode *n,
+                            bool *stop)
 {
-    for (size_t i = 0; i < n->nchildren; i++)
-        if (!stop_word_node(b, n->children[i]))
-            return true;
-    return false;
+    bool required = false;
+    for (size_t i = 0; i < n->nchildren; i++) {
+        stop[i] = stop_word_node(b, n->children[i]);
+        required = required || !stop[i];
+    }
+    return required;
 }
 
 /* build() without the typed prefix (or_typed_prefix()), for an optional
@@ -876,19 +882,24 @@ static struct prs_query *build(struct builder *b, const struct prs_qnode *n)
     case PRS_QN_OR:
     case PRS_QN_AND_NOT: {
         struct prs_query **subs = calloc(n->nchildren, sizeof *subs);
-        if (!subs) {
+        bool *stop = calloc(n->nchildren, sizeof *stop);
+        if (!subs || !stop) {
             prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
+            free(subs);
+            free(stop);
             return NULL;
         }
-        bool stops_optional = n->kind == PRS_QN_AND && has_required(b, n);
+        bool stops_optional = n->kind == PRS_QN_AND &&
+                              mark_stop_words(b, n, stop);
         for (size_t i = 0; i < n->nchildren; i++) {
-            subs[i] = stops_optional && stop_word_node(b, n->children[i])
+            subs[i] = stops_optional && stop[i]
                           ? build_untyped(b, n->children[i])
                           : build(b, n->children[i]);
             if (!subs[i] && b->err->code < 0) {
                 for (size_t k = 0; k < i; k++)
                     prs_query_free(subs[k]);
                 free(subs);
+                free(stop);
                 return NULL;
             }
         }
@@ -896,6 +907,7 @@ static struct prs_query *build(struct builder *b, const struct prs_qnode *n)
             for (size_t i = 0; i < n->nchildren; i++)
                 prs_query_free(subs[i]);
             free(subs);
+            free(stop);
             return NULL;
         }
         struct prs_query *q;
@@ -905,12 +917,13 @@ static struct prs_query *build(struct builder *b, const struct prs_qnode *n)
                 prs_query_free(subs[i]);
             q = NULL;
         } else if (n->kind == PRS_QN_AND) {
-            q = and_query(b, n, subs);
+            q = and_query(b, n, subs, stop);
         } else {
             int op = n->kind == PRS_QN_OR ? PRS_QOP_OR : PRS_QOP_AND_NOT;
             q = combine_owned(b, op, subs, n->nchildren);
         }
         free(subs);
+        free(stop);
         return q;
     }
     }
