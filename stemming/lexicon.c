@@ -133,15 +133,20 @@ static size_t field_len(const struct prs_lexicon *lx, size_t p)
     return n;
 }
 
-/* Compares the form of line i with key, like memcmp. */
+/* Compares the form of line i with key, like memcmp. Forms are words,
+ * whose bytes all sort above the tab or newline that ends them, so the
+ * line's bytes compare as its form does without a search for its end. */
 static int cmp_line(const struct prs_lexicon *lx, size_t i, const char *key,
                     size_t len)
 {
-    size_t p = lx->line[i], n = field_len(lx, p);
+    size_t p = lx->line[i], n = lx->line[i + 1] - p;
     int c = memcmp(lx->data + p, key, n < len ? n : len);
     if (c != 0)
         return c;
-    return n < len ? -1 : n > len;
+    if (n <= len) /* the last line, without newline, is a prefix of key */
+        return n < len ? -1 : 0;
+    char end = lx->data[p + len];
+    return end != '\t' && end != '\n';
 }
 
 /* Index of the first line whose form is >= key (nlines if none); the
