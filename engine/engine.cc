@@ -1103,6 +1103,76 @@ try {
     return nullptr;
 }
 
+// The releases of a NEAR query and their weights, found by a query of
+// their own when the match starts (prs_query_near_up_front()). Xapian
+// merges them like a posting list.
+class UpFrontSource : public Xapian::PostingSource {
+    Xapian::Query query_;
+    std::vector<std::pair<Xapian::docid, double>> hits_; // by docid
+    size_t at_ = 0;
+    bool started_ = false;
+
+  public:
+    explicit UpFrontSource(Xapian::Query query) : query_(std::move(query)) {}
+    void init(const Xapian::Database &database) override
+    {
+        hits_.clear();
+        at_ = 0;
+        started_ = false;
+        Xapian::Enquire enq(database);
+        enq.set_query(query_);
+        set_weighting(enq);
+        enq.set_docid_order(Xapian::Enquire::DONT_CARE);
+        Xapian::MSet mset = enq.get_mset(0, database.get_doccount());
+        double max_weight = 0;
+        hits_.reserve(mset.size());
+        for (Xapian::MSetIterator i = mset.begin(); i != mset.end(); ++i) {
+            hits_.emplace_back(*i, i.get_weight());
+            max_weight = std::max(max_weight, i.get_weight());
+        }
+        std::sort(hits_.begin(), hits_.end());
+        set_maxweight(max_weight);
+    }
+    Xapian::doccount get_termfreq_min() const override { return hits_.size(); }
+    Xapian::doccount get_termfreq_est() const override { return hits_.size(); }
+    Xapian::doccount get_termfreq_max() const override { return hits_.size(); }
+    void next(double) override
+    {
+        if (started_)
+            at_++;
+        started_ = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started_ = true;
+        while (at_ < hits_.size() && hits_[at_].first < did)
+            at_++;
+    }
+    bool at_end() const override { return started_ && at_ >= hits_.size(); }
+    Xapian::docid get_docid() const override { return hits_[at_].first; }
+    double get_weight() const override { return hits_[at_].second; }
+    UpFrontSource *clone() const override { return new UpFrontSource(query_); }
+    std::string name() const override { return "prs_up_front"; }
+    std::string get_description() const override
+    {
+        return "UpFront(" + query_.get_description() + ")";
+    }
+};
+
+extern "C" struct prs_query *prs_query_near_up_front(const char *const *terms,
+                                                     size_t n, unsigned window,
+                                                     struct prs_err *err)
+try {
+    std::vector<Xapian::Query> v = term_queries(terms, n);
+    Xapian::termcount w = window ? window : static_cast<Xapian::termcount>(n);
+    auto *src = new UpFrontSource(
+        Xapian::Query(Xapian::Query::OP_NEAR, v.begin(), v.end(), w));
+    return new_query(Xapian::Query(src->release()));
+} catch (...) {
+    set_err_from_current_exception(err, at(nullptr, "near query"));
+    return nullptr;
+}
+
 extern "C" char *prs_query_describe(const struct prs_query *q)
 try {
     if (!q)

@@ -1094,9 +1094,13 @@ static struct prs_query *ranking_bonus(struct builder *b,
             if (qlist_push(b, &title, tq) < 0)
                 break;
             if (prev && strcmp(prev, tk->text) != 0) {
+                /* Found up front: Xapian's lazy NEAR on the optional
+                 * side reads positions for every match of the words
+                 * (engine.h). */
                 const char *pair[2] = {prev, tk->text};
-                if (qlist_push(b, &near, prs_query_near(pair, 2, PRS_NEAR_WINDOW,
-                                                        b->err)) < 0)
+                if (qlist_push(b, &near,
+                               prs_query_near_up_front(pair, 2, PRS_NEAR_WINDOW,
+                                                       b->err)) < 0)
                     break;
             }
             free(prev);

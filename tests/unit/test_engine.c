@@ -265,6 +265,21 @@ static struct prs_query *combine(int op, ...)
     return r;
 }
 
+/* What words() builds, with kind 'p' phrase, 'n' near, 'u' near up
+ * front. */
+static struct prs_query *words_of(int kind, unsigned window, const char **t,
+                                  size_t n)
+{
+    struct prs_err err = {0};
+    struct prs_query *q =
+        kind == 'p'   ? prs_query_phrase(t, n, window, &err)
+        : kind == 'n' ? prs_query_near(t, n, window, &err)
+                      : prs_query_near_up_front(t, n, window, &err);
+    if (!q)
+        fail_msg("phrase/near: %s", err.msg);
+    return q;
+}
+
 static struct prs_query *words(bool phrase, unsigned window, ...)
 {
     const char *t[8];
@@ -274,12 +289,7 @@ static struct prs_query *words(bool phrase, unsigned window, ...)
     for (const char *s; n < 8 && (s = va_arg(ap, const char *));)
         t[n++] = s;
     va_end(ap);
-    struct prs_err err = {0};
-    struct prs_query *q = phrase ? prs_query_phrase(t, n, window, &err)
-                                 : prs_query_near(t, n, window, &err);
-    if (!q)
-        fail_msg("phrase/near: %s", err.msg);
-    return q;
+    return words_of(phrase ? 'p' : 'n', window, t, n);
 }
 
 /* ---- opening and errors -------------------------------------------- */
@@ -981,6 +991,39 @@ static void scores(struct prs_query *q, double out[5])
     prs_hits_free(h);
 }
 
+/* The up-front NEAR matches and weighs as Xapian's NEAR does; as the
+ * optional side of AND_MAYBE it adds its weight to the releases it
+ * matches, and only to those. */
+static void near_up_front_is_near(void **state)
+{
+    (void)state;
+    const char *pairs[][2] = {{"quick", "fox"}, {"fox", "brown"},
+                              {"fox", "quick"}, {"quick", "brown"},
+                              {"dog", "fox"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        for (unsigned window = 2; window <= 4; window++) {
+            double near[5], up_front[5];
+            scores(words_of('n', window, pairs[i], 2), near);
+            scores(words_of('u', window, pairs[i], 2), up_front);
+            for (int d = 0; d < 5; d++)
+                assert_float_equal(up_front[d], near[d], 1e-12);
+        }
+    }
+    /* fox: a, b, d; quick and brown within 2 positions: a only. */
+    double fox[5], bonus[5], maybe[5];
+    scores(term("fox"), fox);
+    scores(words_of('u', 2, pairs[3], 2), bonus);
+    scores(combine(PRS_QOP_AND_MAYBE, term("fox"),
+                   words_of('u', 2, pairs[3], 2), NULL),
+           maybe);
+    assert_true(bonus[0] > 0);
+    for (int d = 1; d < 5; d++)
+        assert_float_equal(bonus[d], 0.0, 0.0);
+    for (int d = 0; d < 5; d++)
+        assert_float_equal(maybe[d], fox[d] + (fox[d] > 0 ? bonus[d] : 0),
+                           1e-9);
+}
+
 static void weights_of_and_maybe_filter_and_scale(void **state)
 {
     (void)state;
@@ -1267,6 +1310,7 @@ int main(void)
         cmocka_unit_test(term_and_boolean_queries),
         cmocka_unit_test(phrase_needs_adjacent_terms_in_order),
         cmocka_unit_test(near_ignores_order),
+        cmocka_unit_test(near_up_front_is_near),
         cmocka_unit_test(prefix_expands_to_most_frequent),
         cmocka_unit_test(boolean_operators),
         cmocka_unit_test(weights_of_and_maybe_filter_and_scale),
