@@ -325,6 +325,17 @@ std::vector<Xapian::Query> term_queries(const char *const *terms, size_t n)
     return v;
 }
 
+// The terms within window positions (OP_PHRASE: in order, OP_NEAR: in
+// any order); window 0 means adjacent.
+Xapian::Query positional(Xapian::Query::op op, const char *const *terms,
+                         size_t n, unsigned window)
+{
+    std::vector<Xapian::Query> v = term_queries(terms, n);
+    // Xapian's window is the span the terms must fit in; n is adjacent.
+    Xapian::termcount w = window ? window : static_cast<Xapian::termcount>(n);
+    return Xapian::Query(op, v.begin(), v.end(), w);
+}
+
 Xapian::Query::op xapian_op(int op)
 {
     switch (op) {
@@ -933,11 +944,7 @@ extern "C" struct prs_query *prs_query_phrase(const char *const *terms,
                                               size_t n, unsigned window,
                                               struct prs_err *err)
 try {
-    std::vector<Xapian::Query> v = term_queries(terms, n);
-    // Xapian's window is the span the terms must fit in; n is adjacent.
-    Xapian::termcount w = window ? window : static_cast<Xapian::termcount>(n);
-    return new_query(
-        Xapian::Query(Xapian::Query::OP_PHRASE, v.begin(), v.end(), w));
+    return new_query(positional(Xapian::Query::OP_PHRASE, terms, n, window));
 } catch (...) {
     set_err_from_current_exception(err, at(nullptr, "phrase query"));
     return nullptr;
@@ -947,10 +954,7 @@ extern "C" struct prs_query *prs_query_near(const char *const *terms,
                                             size_t n, unsigned window,
                                             struct prs_err *err)
 try {
-    std::vector<Xapian::Query> v = term_queries(terms, n);
-    Xapian::termcount w = window ? window : static_cast<Xapian::termcount>(n);
-    return new_query(
-        Xapian::Query(Xapian::Query::OP_NEAR, v.begin(), v.end(), w));
+    return new_query(positional(Xapian::Query::OP_NEAR, terms, n, window));
 } catch (...) {
     set_err_from_current_exception(err, at(nullptr, "near query"));
     return nullptr;
@@ -1163,10 +1167,8 @@ extern "C" struct prs_query *prs_query_near_up_front(const char *const *terms,
                                                      size_t n, unsigned window,
                                                      struct prs_err *err)
 try {
-    std::vector<Xapian::Query> v = term_queries(terms, n);
-    Xapian::termcount w = window ? window : static_cast<Xapian::termcount>(n);
     auto *src = new UpFrontSource(
-        Xapian::Query(Xapian::Query::OP_NEAR, v.begin(), v.end(), w));
+        positional(Xapian::Query::OP_NEAR, terms, n, window));
     return new_query(Xapian::Query(src->release()));
 } catch (...) {
     set_err_from_current_exception(err, at(nullptr, "near query"));
