@@ -17,9 +17,9 @@
  * /api/suggest answers) on what is typed on the way to each query: its
  * first word and the first half of the next (bench/wrk_queries.lua).
  * --dump runs each query once and prints its answer instead of times:
- * the total, each hit's id and snippet (and the facets), or the
- * completions and title ids; two builds' dumps diff to show that a
- * speed change changed no answer. --snippet-bytes sets the snippets'
+ * the total, the correction or "did you mean", each hit's id and snippet
+ * (and the facets), or the completions and title ids; two builds' dumps
+ * diff to show that a speed change changed no answer. --snippet-bytes sets the snippets'
  * length (default PRS_SNIPPET_BYTES).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -139,6 +139,10 @@ static void dump_search(const char *query, const struct prs_search_result *r)
 {
     printf("Q\t%s\ttotal %llu%s\n", query, (unsigned long long)r->total,
            r->total_exact ? "" : "~");
+    if (r->corrected)
+        printf("corrected\t%s\n", r->corrected);
+    if (r->suggestion)
+        printf("did you mean\t%s\n", r->suggestion);
     for (size_t i = 0; i < r->nhits; i++) {
         struct prs_buf b = {0};
         prs_snippet_html(&r->hits[i].snippet, &b);
