@@ -40,30 +40,49 @@ static int decode(const char *s, size_t len, uint32_t *out, int cap)
     return n;
 }
 
-/* Levenshtein distance of a and b, or limit + 1 once it must exceed limit. */
+/* Levenshtein distance of a and b, or limit + 1 once it must exceed limit.
+ * Only the band of cells within limit of the diagonal can hold a distance
+ * up to limit (Ukkonen), so each row computes those alone; the cells just
+ * outside it count as limit + 1. */
 static int distance(const uint32_t *a, int na, const uint32_t *b, int nb,
                     int limit)
 {
-    int prev[WORD_MAX + 1], cur[WORD_MAX + 1];
+    const int over = limit + 1;
+    int prev[WORD_MAX + 2], cur[WORD_MAX + 2];
     if (abs(na - nb) > limit)
-        return limit + 1;
-    for (int j = 0; j <= nb; j++)
-        prev[j] = j;
+        return over;
+    for (int j = 0; j <= nb + 1; j++)
+        prev[j] = j <= limit ? j : over;
     for (int i = 1; i <= na; i++) {
-        cur[0] = i;
-        int best = cur[0];
-        for (int j = 1; j <= nb; j++) {
-            int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            int del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        int lo = i - limit > 1 ? i - limit : 1;
+        int hi = i + limit < nb ? i + limit : nb;
+        cur[lo - 1] = lo == 1 && i <= limit ? i : over;
+        cur[hi + 1] = over;
+        int best = cur[lo - 1];
+        for (int j = lo; j <= hi; j++) {
+            int d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < d)
+                d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d)
+                d = cur[j - 1] + 1;
+            cur[j] = d < over ? d : over;
             if (cur[j] < best)
                 best = cur[j];
         }
         if (best > limit)
-            return limit + 1;
-        memcpy(prev, cur, sizeof(int) * (size_t)(nb + 1));
+            return over;
+        memcpy(prev + lo - 1, cur + lo - 1, sizeof(int) * (size_t)(hi - lo + 3));
     }
     return prev[nb];
+}
+
+/* Code points in well-formed UTF-8 s[0..len): its bytes that start one. */
+static int code_points(const char *s, size_t len)
+{
+    int n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
 }
 
 struct candidate {
@@ -82,10 +101,11 @@ static int on_candidate(const char *term, size_t len, uint64_t freq, void *ctx)
     uint32_t cps[WORD_MAX];
     if (++c->scanned > PRS_SPELL_MAX_SCAN)
         return 1;
-    if (len >= sizeof c->best || freq == 0)
+    if (len >= sizeof c->best || freq == 0 ||
+        abs(code_points(term, len) - c->nword) > c->limit)
         return 0;
     int n = decode(term, len, cps, WORD_MAX);
-    if (n < 0 || abs(n - c->nword) > c->limit)
+    if (n < 0)
         return 0;
     int d = distance(c->word, c->nword, cps, n, c->limit);
     if (d == 0 || d > c->limit)
