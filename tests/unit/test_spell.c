@@ -92,6 +92,18 @@ static void a_misspelt_word_gets_the_indexed_word(void **state)
     assert_string_equal(suggest("regerinegn"), "regeringen");
 }
 
+/* Two edits at the edges of what the distance compares: two letters too
+ * many or too few at the end. */
+static void two_letters_more_or_fewer(void **state)
+{
+    (void)state;
+    assert_string_equal(suggest("förordningar"), "förordning");
+    assert_string_equal(suggest("beredskap"), "beredskapen");
+    assert_string_equal(suggest("beredska"), "");
+    /* Two letters fewer, and nothing else alike. */
+    assert_string_equal(suggest("bxxxxxxxx"), "");
+}
+
 static void only_unknown_words_are_replaced(void **state)
 {
     (void)state;
@@ -150,6 +162,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_misspelt_word_gets_the_indexed_word),
+        cmocka_unit_test(two_letters_more_or_fewer),
         cmocka_unit_test(only_unknown_words_are_replaced),
         cmocka_unit_test(the_most_frequent_close_word_wins),
         cmocka_unit_test(a_and_o_with_and_without_dots_are_one_first_letter),
