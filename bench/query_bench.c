@@ -20,7 +20,9 @@
  * the total, the correction or "did you mean", each hit's id and snippet
  * (and the facets), or the completions and title ids; two builds' dumps
  * diff to show that a speed change changed no answer. --snippet-bytes sets the snippets'
- * length (default PRS_SNIPPET_BYTES).
+ * length (default PRS_SNIPPET_BYTES). --slowest N also prints the N
+ * queries with the highest median time over the timed rounds: the tail
+ * that p99 is made of.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdbool.h>
@@ -133,6 +135,7 @@ static void typed_prefix(const char *query, char *out, size_t cap)
 struct options {
     bool facets, suggest, dump;
     size_t snippet_bytes;
+    size_t slowest;
 };
 
 static void dump_search(const char *query, const struct prs_search_result *r)
@@ -200,6 +203,42 @@ static int run_one(struct prs_db *db, struct prs_analyzer *an,
     return rc;
 }
 
+struct ranked {
+    double median_us;
+    size_t query;
+};
+
+static int cmp_ranked_desc(const void *a, const void *b)
+{
+    double x = ((const struct ranked *)a)->median_us;
+    double y = ((const struct ranked *)b)->median_us;
+    return (x < y) - (x > y);
+}
+
+/* Prints the n queries with the highest median time; times holds each
+ * query's timed rounds in a row of nrounds. */
+static void print_slowest(const struct query *queries, size_t nq,
+                          double *times, size_t nrounds, size_t n)
+{
+    struct ranked *r = malloc(nq * sizeof *r);
+    if (!r)
+        return;
+    for (size_t q = 0; q < nq; q++) {
+        double *row = times + q * nrounds;
+        qsort(row, nrounds, sizeof *row, cmp_double);
+        r[q] = (struct ranked){percentile(row, nrounds, 50), q};
+    }
+    qsort(r, nq, sizeof *r, cmp_ranked_desc);
+    printf("slowest (median of the timed rounds):\n");
+    for (size_t i = 0; i < n && i < nq; i++) {
+        const struct query *q = &queries[r[i].query];
+        printf("%8.0f us  %s%s%s%s\n", r[i].median_us,
+               q->year[0] ? "year=" : "", q->year, q->year[0] ? " " : "",
+               q->text);
+    }
+    free(r);
+}
+
 int main(int argc, char **argv)
 {
     struct options o = {0};
@@ -213,6 +252,8 @@ int main(int argc, char **argv)
             o.dump = true;
         else if (strcmp(argv[i], "--snippet-bytes") == 0 && i + 1 < argc)
             o.snippet_bytes = (size_t)strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--slowest") == 0 && i + 1 < argc)
+            o.slowest = (size_t)strtoul(argv[++i], NULL, 10);
         else
             break;
     }
@@ -220,7 +261,8 @@ int main(int argc, char **argv)
     argv += i - 1;
     if (argc < 3 || argc > 4 || (argc > 1 && strncmp(argv[1], "--", 2) == 0)) {
         fprintf(stderr, "usage: query_bench [--facets] [--suggest] [--dump] "
-                        "[--snippet-bytes N] DB QUERIES [ROUNDS]\n");
+                        "[--snippet-bytes N] [--slowest N] DB QUERIES "
+                        "[ROUNDS]\n");
         return 2;
     }
     int rounds = o.dump ? 1 : argc == 4 ? atoi(argv[3]) : 3;
@@ -239,8 +281,14 @@ int main(int argc, char **argv)
     }
     size_t ntimed = nq * (size_t)(rounds > 1 ? rounds - 1 : 1);
     double *lat = malloc(ntimed * sizeof *lat);
+    /* Query q's time in timed round r at [q * (rounds - 1) + r]. */
+    double *per_query = malloc(ntimed * sizeof *per_query);
     size_t k = 0, failed = 0;
     double total_us = 0;
+    if (!per_query) {
+        free(lat);
+        lat = NULL;
+    }
     for (int r = 0; lat && r < rounds; r++) {
         for (size_t q = 0; q < nq; q++) {
             double t0 = now_us();
@@ -248,6 +296,7 @@ int main(int argc, char **argv)
                 failed++;
             double dt = now_us() - t0;
             if (r > 0) {
+                per_query[q * (size_t)(rounds - 1) + (size_t)(r - 1)] = dt;
                 lat[k++] = dt;
                 total_us += dt;
             }
@@ -266,8 +315,12 @@ int main(int argc, char **argv)
                percentile(lat, k, 50), percentile(lat, k, 95),
                percentile(lat, k, 99), lat[k - 1], (double)k / total_us * 1e6,
                o.suggest ? "suggestions" : "queries");
+        if (o.slowest)
+            print_slowest(queries, nq, per_query, (size_t)(rounds - 1),
+                          o.slowest);
     }
     free(lat);
+    free(per_query);
     for (size_t q = 0; q < nq; q++)
         free(queries[q].text);
     free(queries);
