@@ -41,6 +41,7 @@ static const struct key keys[] = {
     {"static_dir", STR(static_dir)},
     {"synonyms", STR(synonyms)},
     {"cache_max_age", INT(cache_max_age, 0, 86400 * 365)},
+    {"cache_mb", INT(cache_mb, 0, 65536)},
     {"recency_weight", INT(recency_weight, 0, 1000)},
     {"recency_half_life_days", INT(recency_half_life_days, 1, 36500)},
 };
@@ -56,6 +57,7 @@ int prs_config_init(struct prs_config *c)
     c->request_timeout = 30;
     c->shutdown_timeout = 10;
     c->cache_max_age = 10;
+    c->cache_mb = 64;
     c->recency_weight = 30;
     c->recency_half_life_days = 365;
     return c->listen ? 0 : PRS_E_NOMEM;

@@ -32,6 +32,7 @@ struct prs_config {
     char *static_dir;      /* NULL: the compiled-in server/static */
     char *synonyms;        /* synonyms file; NULL: search/synonyms.h's default */
     long long cache_max_age;    /* seconds, Cache-Control on API GETs */
+    long long cache_mb;         /* the answer cache's memory; 0: off */
     /* Recency tie-breaker: the weight a release dated today gains, in
      * hundredths (0: off), and the age in days at which it is halved. */
     long long recency_weight;

@@ -487,6 +487,21 @@ try {
     return set_err_from_current_exception(err, at(db, "reopen"));
 }
 
+extern "C" uint64_t prs_db_generation(struct prs_db *db)
+try {
+    if (!db)
+        return 0;
+    Xapian::Database &x = db->db();
+    // FNV-1a of the UUID: a rebuilt index counts its revisions anew.
+    uint64_t h = 14695981039346656037ull;
+    for (unsigned char ch : x.get_uuid())
+        h = (h ^ ch) * 1099511628211ull;
+    uint64_t gen = h ^ static_cast<uint64_t>(x.get_revision());
+    return gen ? gen : 1;
+} catch (...) {
+    return 0;
+}
+
 extern "C" int prs_db_stats(struct prs_db *db, struct prs_db_stats *out,
                             struct prs_err *err)
 try {

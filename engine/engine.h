@@ -47,6 +47,11 @@ void prs_db_close(struct prs_db *db);
  * current, or a negative code. */
 int prs_db_reopen(struct prs_db *db, struct prs_err *err);
 
+/* A number that changes whenever what db reads changes: a commit, or the
+ * index rebuilt in its place. Answers made from one generation hold for
+ * as long as a reader sees it (the server's answer cache). 0 on error. */
+uint64_t prs_db_generation(struct prs_db *db);
+
 struct prs_db_stats {
     uint64_t doccount;
     uint64_t last_docid;

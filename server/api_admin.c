@@ -257,13 +257,39 @@ void prs_api_healthz(struct prs_reqctx *rc)
                    PRS_CACHE_NONE);
 }
 
+/* The answer cache's counters (answer_cache.h), in Prometheus text. */
+static int cache_metrics(struct prs_answer_cache *c, struct prs_buf *out)
+{
+    struct prs_answer_cache_stats st;
+    prs_answer_cache_stats(c, &st);
+    return prs_buf_printf(
+        out,
+        "# HELP prsearch_answer_cache_hits_total Searches and suggestions "
+        "answered from the answer cache.\n"
+        "# TYPE prsearch_answer_cache_hits_total counter\n"
+        "prsearch_answer_cache_hits_total %llu\n"
+        "# HELP prsearch_answer_cache_misses_total Searches and suggestions "
+        "the answer cache did not hold.\n"
+        "# TYPE prsearch_answer_cache_misses_total counter\n"
+        "prsearch_answer_cache_misses_total %llu\n"
+        "# HELP prsearch_answer_cache_entries Answers in the cache.\n"
+        "# TYPE prsearch_answer_cache_entries gauge\n"
+        "prsearch_answer_cache_entries %llu\n"
+        "# HELP prsearch_answer_cache_bytes Memory the cached answers take.\n"
+        "# TYPE prsearch_answer_cache_bytes gauge\n"
+        "prsearch_answer_cache_bytes %llu\n",
+        (unsigned long long)st.hits, (unsigned long long)st.misses,
+        (unsigned long long)st.entries, (unsigned long long)st.bytes);
+}
+
 void prs_api_metrics(struct prs_reqctx *rc)
 {
     struct prs_db_stats st = {0};
     struct prs_buf out = {0};
     prs_db_stats(rc->w->db, &st, NULL);
     if (prs_metrics_format(&rc->srv->metrics, st.doccount, last_commit(rc->w->db),
-                           &out) < 0) {
+                           &out) < 0 ||
+        (rc->srv->answers && cache_metrics(rc->srv->answers, &out) < 0)) {
         prs_buf_free(&out);
         prs_reply_error(rc, 500, "internal", NULL, "out of memory");
         return;

@@ -44,6 +44,50 @@ static json_t *hit_json(const struct prs_search_hit *h, struct prs_buf *snip)
                      "score", h->score);
 }
 
+/* Answers from the cache when this very request (its path and query
+ * string) was answered from the index generation the worker reads; true
+ * if it did. *gen gets that generation (0: unknown, not cached). */
+static bool answer_from_cache(struct prs_reqctx *rc, bool took, uint64_t *gen)
+{
+    const char *uri = evhttp_request_get_uri(rc->req);
+    char *text = NULL;
+    size_t len = 0;
+    *gen = 0;
+    if (!rc->srv->answers || !uri)
+        return false;
+    *gen = prs_db_generation(rc->w->db);
+    if (!*gen || !prs_answer_cache_get(rc->srv->answers, uri, strlen(uri),
+                                       *gen, &text, &len))
+        return false;
+    prs_reply_header(rc, "X-Cache", "hit");
+    prs_reply_json_text(rc, text, len, took);
+    free(text);
+    return true;
+}
+
+/* Sends body (taken) as the answer, and keeps it in the cache for
+ * generation gen. */
+static void answer(struct prs_reqctx *rc, json_t *body, bool took,
+                   uint64_t gen)
+{
+    char *text = body ? json_dumps(body, PRS_JSON_FLAGS) : NULL;
+    const char *uri = evhttp_request_get_uri(rc->req);
+    json_decref(body);
+    if (!text) {
+        prs_reply_error(rc, 500, "internal", NULL, "out of memory");
+        return;
+    }
+    size_t len = strlen(text);
+    if (rc->srv->answers) {
+        if (gen && uri)
+            prs_answer_cache_put(rc->srv->answers, uri, strlen(uri), gen, text,
+                                 len);
+        prs_reply_header(rc, "X-Cache", "miss");
+    }
+    prs_reply_json_text(rc, text, len, took);
+    free(text);
+}
+
 static int date_or_reply(struct prs_reqctx *rc, const char *name,
                          bool upper, const char **out)
 {
@@ -64,6 +108,9 @@ void prs_api_search(struct prs_reqctx *rc)
 {
     const char *q, *sort, *org, *type, *year, *from, *to;
     long long page, size, facets;
+    uint64_t gen;
+    if (answer_from_cache(rc, true, &gen))
+        return;
     if (param_str_or_reply(rc, "q", Q_MAX_BYTES, &q) < 0 ||
         param_int_or_reply(rc, "page", 1, MAX_DEPTH, 1, &page) < 0 ||
         param_int_or_reply(rc, "size", 1, MAX_SIZE, 10, &size) < 0 ||
@@ -140,23 +187,17 @@ void prs_api_search(struct prs_reqctx *rc)
         }
     }
     prs_buf_free(&snip);
-    double took = (prs_now() - rc->start) * 1000.0;
     json_t *body = hits ? json_pack(
-        "{s:s, s:I, s:b, s:f, s:I, s:I, s:o, s:o, s:s?}", "query", req.query,
-        "total", (json_int_t)r.total, "total_exact", r.total_exact, "took_ms",
-        (double)(long long)(took * 1000.0) / 1000.0, "page", (json_int_t)page,
-        "size", (json_int_t)size, "hits", hits, "facets",
+        "{s:s, s:I, s:b, s:I, s:I, s:o, s:o, s:s?}", "query", req.query,
+        "total", (json_int_t)r.total, "total_exact", r.total_exact, "page",
+        (json_int_t)page, "size", (json_int_t)size, "hits", hits, "facets",
         req.facets ? facets_json(r.facets) : json_null(), "suggestion",
         r.suggestion) : NULL;
-    if (!body) {
-        prs_reply_error(rc, 500, "internal", NULL, "out of memory");
-        goto out;
-    }
-    if (r.warning)
+    if (body && r.warning)
         json_object_set_new(body, "warning", json_string(r.warning));
-    if (r.corrected)
+    if (body && r.corrected)
         json_object_set_new(body, "corrected", json_string(r.corrected));
-    prs_reply_json(rc, 200, body, PRS_CACHE_API);
+    answer(rc, body, true, gen);
 out:
     prs_search_result_free(&r);
 }
@@ -165,6 +206,9 @@ void prs_api_suggest(struct prs_reqctx *rc)
 {
     const char *q;
     long long size;
+    uint64_t gen;
+    if (answer_from_cache(rc, false, &gen))
+        return;
     if (param_str_or_reply(rc, "q", SUGGEST_Q_MAX_BYTES, &q) < 0 ||
         param_int_or_reply(rc, "size", 1, 20, 8, &size) < 0)
         return;
@@ -184,11 +228,8 @@ void prs_api_suggest(struct prs_reqctx *rc)
         json_array_append_new(titles, json_pack("{s:s, s:s}", "id", c.titles[i].id,
                                                 "title", c.titles[i].title));
     prs_completion_free(&c);
-    json_t *body = json_pack("{s:s, s:o, s:o}", "query", q ? q : "",
-                             "completions", completions, "titles", titles);
-    if (!body) {
-        prs_reply_error(rc, 500, "internal", NULL, "out of memory");
-        return;
-    }
-    prs_reply_json(rc, 200, body, PRS_CACHE_API);
+    answer(rc,
+           json_pack("{s:s, s:o, s:o}", "query", q ? q : "", "completions",
+                     completions, "titles", titles),
+           false, gen);
 }

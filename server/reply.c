@@ -112,11 +112,30 @@ void prs_reply_raw(struct prs_reqctx *rc, int status, const char *ctype,
         evbuffer_free(body);
 }
 
+void prs_reply_json_text(struct prs_reqctx *rc, const char *json, size_t len,
+                         bool took)
+{
+    struct evbuffer *body = evbuffer_new();
+    common_headers(rc, PRS_CACHE_API);
+    prs_reply_header(rc, "Content-Type", "application/json; charset=utf-8");
+    if (body && took && len >= 2 && json[len - 1] == '}') {
+        /* Milliseconds to the thousandth, as a number. */
+        double ms = (prs_now() - rc->start) * 1000.0;
+        evbuffer_add(body, json, len - 1);
+        evbuffer_add_printf(body, "%s\"took_ms\":%.3f}",
+                            len > 2 ? "," : "", ms);
+    } else if (body) {
+        evbuffer_add(body, json, len);
+    }
+    finish(rc, 200, body);
+    if (body)
+        evbuffer_free(body);
+}
+
 void prs_reply_json(struct prs_reqctx *rc, int status, json_t *body,
                     int cache)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10))
-                      : NULL;
+    char *text = body ? json_dumps(body, PRS_JSON_FLAGS) : NULL;
     json_decref(body);
     if (body && !text) {
         status = 500;

@@ -324,6 +324,11 @@ int prs_server_run(const struct prs_config *cfg, const char *db_path,
     event_set_log_callback(on_libevent_log);
     if (cfg->token_file && (rc = read_token(cfg->token_file, &srv.token, err)) < 0)
         goto out;
+    if (cfg->cache_mb > 0 &&
+        !(srv.answers = prs_answer_cache_new((size_t)cfg->cache_mb << 20))) {
+        rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
+        goto out;
+    }
     if (cfg->access_log && strcmp(cfg->access_log, "-") != 0) {
         if (!(srv.access_log = fopen(cfg->access_log, "ae"))) {
             rc = prs_err_errno(err, PRS_E_IO, errno, "access_log %s",
@@ -370,9 +375,10 @@ int prs_server_run(const struct prs_config *cfg, const char *db_path,
     if (rc == 0) {
         struct prs_db_stats st = {0};
         prs_db_stats(workers[0].db, &st, NULL);
-        prs_log_info("%d workers, %llu releases in %s, write API %s", nworkers,
+        prs_log_info("%d workers, %llu releases in %s, write API %s, answer "
+                     "cache %lld MiB", nworkers,
                      (unsigned long long)st.doccount, db_path,
-                     srv.token ? "on" : "off");
+                     srv.token ? "on" : "off", cfg->cache_mb);
         /* Tests and scripts read the bound address from this line. */
         fprintf(stderr, "prsearch: listening on %s\n", shown);
         fflush(stderr);
@@ -396,6 +402,7 @@ out:
         worker_free(&workers[i]);
     free(workers);
     free(srv.token);
+    prs_answer_cache_free(srv.answers);
     if (srv.access_log && srv.access_log != stderr)
         fclose(srv.access_log);
     pthread_mutex_destroy(&srv.write_lock);

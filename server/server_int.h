@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "analyzer.h"
+#include "answer_cache.h"
 #include "config.h"
 #include "engine.h"
 #include "metrics.h"
@@ -35,6 +36,8 @@ struct prs_server {
     /* Bumped after every write API commit, so that every worker reopens
      * before its next request (a client reads its own writes). */
     _Atomic uint64_t write_gen;
+    /* Answers of searches and suggestions (answer_cache.h); NULL: off. */
+    struct prs_answer_cache *answers;
 };
 
 /* One worker thread; touched only by its own thread, except stop_ev. */
@@ -87,9 +90,18 @@ enum prs_cache {
     PRS_CACHE_STATIC, /* no-cache (revalidate with the ETag) */
 };
 
+/* How every JSON answer is written. */
+#define PRS_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(10))
+
 /* Sends body (ownership taken, NULL allowed for 204/304) as JSON. */
 void prs_reply_json(struct prs_reqctx *rc, int status, json_t *body,
                     int cache);
+/* Sends the JSON object json[0..len) as a successful API answer; with
+ * took, a last key "took_ms" gives the milliseconds since the request
+ * came (an answer from the cache is sent as it was made, with its own
+ * time). */
+void prs_reply_json_text(struct prs_reqctx *rc, const char *json, size_t len,
+                         bool took);
 /* Sends {"error":{"code","parameter"?,"message"}} with status. */
 void prs_reply_error(struct prs_reqctx *rc, int status, const char *code,
                      const char *parameter, const char *fmt, ...)

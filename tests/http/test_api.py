@@ -265,6 +265,64 @@ class ApiTest(unittest.TestCase):
         self.assertRegex(text, r"prsearch_documents \d+")
         self.assertRegex(text, r"prsearch_last_commit_timestamp_seconds [1-9]\d+")
 
+    # ---- the answer cache ---------------------------------------------
+
+    def test_answers_are_cached_until_the_index_changes(self):
+        path = q(q="skyddsmasker civila", size=4, sort="relevance")
+        st1, h1, b1 = self.srv.get_json(path)
+        st2, h2, b2 = self.srv.get_json(path)
+        self.assertEqual((st1, st2), (200, 200))
+        self.assertEqual((h1["x-cache"], h2["x-cache"]), ("miss", "hit"))
+        self.assertIsInstance(b2["took_ms"], (int, float))
+        self.assertGreater(b1["total"], 0)
+        b1.pop("took_ms")
+        b2.pop("took_ms")
+        self.assertEqual(b1, b2)
+        self.assertEqual(h2["cache-control"], "public, max-age=10")
+        # Suggestions too.
+        sp = "/api/suggest?q=skyddsm"
+        s1 = self.srv.request("GET", sp)
+        s2 = self.srv.request("GET", sp)
+        self.assertEqual((s1[1]["x-cache"], s2[1]["x-cache"]), ("miss", "hit"))
+        self.assertEqual(s1[2], s2[2])
+        # Refusals are never kept.
+        for _ in range(2):
+            h, _ = self.error(q(q="x", page=0), 400, "bad_parameter", "page")
+            self.assertNotIn("x-cache", h)
+        text = self.srv.request("GET", "/metrics")[2].decode()
+        self.assertRegex(text, r"prsearch_answer_cache_hits_total [1-9]")
+        self.assertRegex(text, r"prsearch_answer_cache_entries [1-9]")
+        # A write changes the index: the same request is searched again
+        # and finds the new release.
+        doc = self._doc(30, "skyddsmasker")
+        doc["body"] += " Civila skyddsmasker."
+        st, _, data = self.srv.request("POST", "/api/documents",
+                                       body=json.dumps(doc), headers=AUTH)
+        self.assertEqual(st, 200, data)
+        try:
+            st3, h3, b3 = self.srv.get_json(path)
+            self.assertEqual((st3, h3["x-cache"]), (200, "miss"))
+            self.assertEqual(b3["total"], b1["total"] + 1)
+            self.assertEqual(self.srv.get_json(path)[1]["x-cache"], "hit")
+        finally:
+            self.srv.request("DELETE", "/api/documents/api/test-30", headers=AUTH)
+        self.assertEqual(self.srv.get_json(path)[2]["total"], b1["total"])
+
+    def test_answer_cache_can_be_turned_off(self):
+        tmp = tempdir("prs-http-nocache-")
+        self.addCleanup(rmtree, tmp)
+        srv = Server(self.db, tmp, token=False, extra="cache_mb = 0\n")
+        self.addCleanup(srv.stop, signal.SIGKILL)
+        path = q(q="skyddsmasker")
+        answers = [srv.get_json(path) for _ in range(2)]
+        for st, h, b in answers:
+            self.assertEqual(st, 200)
+            self.assertNotIn("x-cache", h)
+            self.assertIsInstance(b.pop("took_ms"), (int, float))
+        self.assertEqual(answers[0][2], answers[1][2])
+        self.assertNotIn("answer_cache", srv.request("GET", "/metrics")[2].decode())
+        self.assertEqual(srv.stop(), 0)
+
     def test_access_log_line_per_request(self):
         self.srv.request("GET", "/api/search?q=accesslogprobe")
         self.assertTrue(self.srv.wait_log(r"GET /api/search 200 \d+\.\d+ms"))

@@ -35,7 +35,8 @@ static void every_key_is_read(void **state)
         "max_body_bytes = 2048\nmax_url_bytes = 1000\nmax_header_bytes = 4096\n"
         "request_timeout = 5\nshutdown_timeout = 2\nstatic_dir = /srv/static\n"
         "synonyms = /etc/prsearch/synonyms.txt\n"
-        "cache_max_age = 0\nrecency_weight = 0\nrecency_half_life_days = 30\n";
+        "cache_max_age = 0\ncache_mb = 5\nrecency_weight = 0\n"
+        "recency_half_life_days = 30\n";
     assert_int_equal(prs_config_load_string(&c, text, "t.conf", &err), 0);
     assert_string_equal(c.listen, "0.0.0.0:9000");
     assert_int_equal(c.threads, 3);
@@ -53,6 +54,7 @@ static void every_key_is_read(void **state)
     assert_string_equal(c.static_dir, "/srv/static");
     assert_string_equal(c.synonyms, "/etc/prsearch/synonyms.txt");
     assert_int_equal(c.cache_max_age, 0);
+    assert_int_equal(c.cache_mb, 5);
     assert_int_equal(c.recency_weight, 0);
     assert_int_equal(c.recency_half_life_days, 30);
     assert_true(prs_config_origin_allowed(&c, "https://a.example"));
@@ -155,6 +157,7 @@ static void shipped_file_loads_with_defaults(void **state)
     assert_string_equal(c.listen, d.listen);
     assert_int_equal(c.max_body_bytes, d.max_body_bytes);
     assert_int_equal(c.cache_max_age, d.cache_max_age);
+    assert_int_equal(c.cache_mb, d.cache_mb);
     assert_int_equal(c.recency_weight, d.recency_weight);
     assert_int_equal(c.recency_half_life_days, d.recency_half_life_days);
     assert_null(c.token_file);
