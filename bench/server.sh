@@ -10,9 +10,13 @@
 # connection), for RUNS runs (default 3) alternating prsearch and the
 # reference: prsearch's /api/search with snippets and facets (the search
 # page's request), the same without facets (facets=0), its /api/suggest
-# (the queries' prefixes) and ref_server's /search. Prints each run, then the medians (requests/s,
-# p50, p99) with the non-2xx answers and socket errors of all runs, and
-# the ratios at 64 connections.
+# (the queries' prefixes) and ref_server's /search. Those prsearch runs
+# have the answer cache off (cache_mb = 0), so every request is searched
+# as the reference searches it; a second prsearch server with the cache on
+# (its default) answers the same /api/search requests, which wrk repeats,
+# from the cache. Prints each run, then the medians (requests/s, p50,
+# p99) with the non-2xx answers and socket errors of all runs, and the
+# ratios at 64 connections.
 #
 # The index is built from ../shared/corpus/regeringen.jsonl.gz, or --db
 # DIR reuses one (queries still come from the corpus). --smoke: the
@@ -100,19 +104,23 @@ start_server() {
     cat "$work/$name.log" >&2
     exit 1
 }
-start_server prsearch "$prs" serve --db "$db"
+printf 'cache_mb = 0\n' >"$work/nocache.conf"
+start_server prsearch "$prs" serve --config "$work/nocache.conf" --db "$db"
 prs_url=${url%/}
+start_server cached "$prs" serve --db "$db"
+cached_url=${url%/}
 start_server ref_server "$ref" --db "$db"
 ref_url=${url%/}
 
 # The measured targets: name, base URL, KIND of wrk_queries.lua.
 targets=("search $prs_url search" "bare $prs_url bare" "suggest $prs_url suggest"
-    "ref $ref_url ref")
+    "cached $cached_url search" "ref $ref_url ref")
 label() {
     case $1 in
         search) echo "prsearch /api/search" ;;
         bare) echo "  ... facets=0" ;;
         suggest) echo "prsearch /api/suggest" ;;
+        cached) echo "  ... answer cache on" ;;
         ref) echo "ref_server /search" ;;
     esac
 }
@@ -134,7 +142,7 @@ run_wrk() {
     }
 }
 
-echo "$(wc -l <"$work/queries") queries from make_queries.py; prsearch at $prs_url, ref_server at $ref_url, 2 threads each; wrk $duration per measurement"
+echo "$(wc -l <"$work/queries") queries from make_queries.py; prsearch at $prs_url (answer cache off) and $cached_url (on), ref_server at $ref_url, 2 threads each; wrk $duration per measurement"
 if [ "$smoke" = 0 ]; then
     # Brings both servers' caches and code paths to a steady state.
     for t in "${targets[@]}"; do
@@ -150,7 +158,8 @@ for run in $(seq "$runs"); do
         # Alternate who goes first, so drift in the machine hits both alike.
         order=("${targets[@]}")
         if [ $((run % 2)) = 0 ]; then
-            order=("${targets[3]}" "${targets[0]}" "${targets[1]}" "${targets[2]}")
+            order=("${targets[4]}" "${targets[0]}" "${targets[1]}" "${targets[2]}"
+                "${targets[3]}")
         fi
         for t in "${order[@]}"; do
             read -r name base kind <<<"$t"
@@ -188,10 +197,11 @@ for t in "${targets[@]}"; do
     done
 done
 awk -v s="$(median search 64 rps)" -v r="$(median ref 64 rps)" -v g="$(median suggest 64 rps)" \
-    -v b="$(median bare 64 rps)" \
+    -v b="$(median bare 64 rps)" -v k="$(median cached 64 rps)" \
     -v s50="$(median search 64 p50_ms)" -v r50="$(median ref 64 p50_ms)" \
     -v s99="$(median search 64 p99_ms)" -v r99="$(median ref 64 p99_ms)" 'BEGIN {
     printf "at 64 connections: prsearch /api/search answers %.3fx the reference'"'"'s requests/s (p50 %.1fx, p99 %.1fx as long)\n",
         s / r, s50 / r50, s99 / r99
     printf "at 64 connections: without facets /api/search answers %.3fx the reference'"'"'s requests/s\n", b / r
-    printf "at 64 connections: prsearch /api/suggest answers %.2fx /api/search'"'"'s requests/s\n", g / s }'
+    printf "at 64 connections: prsearch /api/suggest answers %.2fx /api/search'"'"'s requests/s\n", g / s
+    printf "at 64 connections: with the answer cache (each query asked before) /api/search answers %.3fx the reference'"'"'s requests/s\n", k / r }'
