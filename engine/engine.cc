@@ -46,6 +46,7 @@ extern "C" {
 }
 #pragma GCC diagnostic pop
 
+#include "datacodec.h"
 #include "engine_int.h"
 #include "tables.h"
 
@@ -77,6 +78,7 @@ struct prs_db {
     dev_t dev = 0;
     ino_t ino = 0;
     Vocabulary vocab; // readers only (words())
+    DataCodec codec;  // stored data in and out
 
     Xapian::Database &db() { return writable ? wdb : rdb; }
 };
@@ -226,6 +228,10 @@ int set_err_from_current_exception(prs_err *err, const where &w) noexcept
     } catch (const Xapian::Error &e) {
         return report(err, PRS_E_ENGINE, w, e.get_type(), e.get_msg().c_str(),
                       e.get_error_string());
+    } catch (const StoredDataError &e) {
+        return report(err, PRS_E_ENGINE, w, nullptr, e.what(), nullptr);
+    } catch (const std::invalid_argument &e) {
+        return report(err, PRS_E_BADARG, w, nullptr, e.what(), nullptr);
     } catch (const std::bad_alloc &) {
         return report(err, PRS_E_NOMEM, w, nullptr, "out of memory", nullptr);
     } catch (const std::exception &e) {
@@ -383,7 +389,7 @@ void run_search(prs_db *db, const Xapian::Query &query,
         hit h;
         h.score = i.get_weight();
         Xapian::Document doc = i.get_document();
-        h.data = doc.get_data();
+        h.data = db->codec.unpack(db->db(), doc.get_data());
         for (unsigned slot = 0; slot < 32; slot++) {
             if (!(opts->value_slots & (UINT32_C(1) << slot)))
                 continue;
@@ -449,8 +455,20 @@ extern "C" int prs_db_merge(const char *const *srcs, size_t n,
 try {
     require(srcs && n > 0 && dest && *dest, "nothing to merge");
     Xapian::Database all;
-    for (size_t i = 0; i < n; i++)
-        all.add_database(Xapian::Database(srcs[i]));
+    std::string dict; // the sources' stored-data dictionary, if any
+    for (size_t i = 0; i < n; i++) {
+        Xapian::Database src(srcs[i]);
+        // Compaction keeps one value per metadata key: the documents of a
+        // source with another dictionary would become unreadable.
+        std::string d = src.get_metadata(PRS_META_DATA_DICT);
+        if (!d.empty() && !dict.empty() && d != dict)
+            fail(PRS_E_BADARG, std::string("cannot merge ") + srcs[i] +
+                                   ": its stored data has another "
+                                   "compression dictionary");
+        if (!d.empty())
+            dict = d;
+        all.add_database(src);
+    }
     all.compact(dest);
     return 0;
 } catch (...) {
@@ -644,26 +662,70 @@ try {
     // reusable for the next uid. A deep copy would cost a pass over every
     // term and position of every document indexed.
     Xapian::Document &doc = d->doc;
+    // The data is compressed for the call the same way (datacodec.h).
     struct restore {
         Xapian::Document &doc;
         const std::string &term;
         bool active;
+        std::string data; // the caller's data, when it was swapped
+        bool swapped = false;
         ~restore()
         {
-            if (!active)
-                return;
             try {
-                doc.remove_term(term);
+                if (active)
+                    doc.remove_term(term);
+                if (swapped)
+                    doc.set_data(data);
             } catch (...) {
             }
         }
-    } guard{doc, idterm, !doc_has_term(doc, idterm)};
+    } guard{doc, idterm, !doc_has_term(doc, idterm), std::string(), false};
     if (guard.active)
         doc.add_boolean_term(idterm);
+    guard.data = doc.get_data();
+    std::string stored = db->codec.pack(db->wdb, guard.data);
+    if (stored != guard.data) {
+        doc.set_data(stored);
+        guard.swapped = true;
+    }
     db->wdb.replace_document(idterm, doc);
     return 0;
 } catch (...) {
     return set_err_from_current_exception(err, at(db, "replace", "uid", uid));
+}
+
+extern "C" int prs_data_dict_train(const char *const *samples,
+                                   const size_t *lens, size_t n,
+                                   size_t max_bytes, char **dict, size_t *len,
+                                   struct prs_err *err)
+try {
+    require(dict && len && (samples || n == 0) && (lens || n == 0),
+            "bad arguments");
+    *dict = nullptr;
+    *len = 0;
+    std::vector<std::string> v;
+    v.reserve(n);
+    for (size_t i = 0; i < n; i++)
+        v.emplace_back(samples[i], lens[i]);
+    std::string d = DataCodec::train(v, max_bytes);
+    if (!d.empty()) {
+        *dict = dup_bytes(d);
+        *len = d.size();
+    }
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(nullptr, "train dictionary"));
+}
+
+extern "C" int prs_db_set_data_dict(struct prs_db *db, const char *dict,
+                                    size_t len, struct prs_err *err)
+try {
+    require(db && dict && len, "no index or no dictionary");
+    require_writable(db);
+    db->codec.set_dict(db->wdb, std::string(dict, len));
+    return 0;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "set dictionary"));
 }
 
 extern "C" int prs_db_delete(struct prs_db *db, const char *uid,
@@ -821,7 +883,7 @@ try {
         Xapian::PostingIterator p = x.postlist_begin(idterm);
         if (p == x.postlist_end(idterm))
             return false;
-        data = x.get_document(*p).get_data();
+        data = db->codec.unpack(x, x.get_document(*p).get_data());
         return true;
     });
     if (!found)

@@ -37,7 +37,9 @@ struct prs_db *prs_db_open(const char *path, int mode, struct prs_err *err);
 /* Merges the indexes srcs[0..n) into a new compacted index at dest, which
  * must not exist: documents are renumbered in order (those of srcs[0]
  * first), terms and postings merged; of metadata keys found in several,
- * the first source's value is kept. */
+ * the first source's value is kept. Sources whose stored data is
+ * compressed with different dictionaries (prs_db_set_data_dict()) are
+ * refused: PRS_E_BADARG. */
 int prs_db_merge(const char *const *srcs, size_t n, const char *dest,
                  struct prs_err *err);
 /* Closes; a writer's uncommitted changes are committed first (as Xapian
@@ -95,6 +97,19 @@ int prs_xdoc_set_data(struct prs_xdoc *d, const char *data, size_t len,
  * that id (so re-indexing never duplicates). Adds the id term itself. */
 int prs_db_replace(struct prs_db *db, const char *uid,
                    const struct prs_xdoc *d, struct prs_err *err);
+/* Stored data may be compressed with a zstd dictionary trained on the
+ * index's own releases, which the index keeps (engine/datacodec.h); reads
+ * decompress it. prs_data_dict_train() trains one of at most max_bytes on
+ * samples[0..n) (each what prs_xdoc_set_data() will be given): *dict is
+ * malloc'ed, or NULL with *len 0 when there is too little to learn from. */
+int prs_data_dict_train(const char *const *samples, const size_t *lens,
+                        size_t n, size_t max_bytes, char **dict, size_t *len,
+                        struct prs_err *err);
+/* Makes the writer db compress the data it writes from now on with dict,
+ * and keeps dict in the index for its readers (written with the next
+ * commit). PRS_E_BADARG (or an engine error) if dict is not one. */
+int prs_db_set_data_dict(struct prs_db *db, const char *dict, size_t len,
+                         struct prs_err *err);
 /* Deletes the document with unique id uid: 1 if deleted, 0 if absent. */
 int prs_db_delete(struct prs_db *db, const char *uid, struct prs_err *err);
 /* Deletes every document indexed with term; returns how many (>= 0). */

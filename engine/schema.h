@@ -67,6 +67,9 @@ enum prs_slot {
 #define PRS_META_SCHEMA "prs:schema"   /* PRS_SCHEMA_VERSION of the writer */
 #define PRS_META_UPDATED "prs:updated" /* ISO 8601 UTC time of last commit */
 #define PRS_META_SOURCE "prs:src:"     /* + absolute path -> "mtime size" */
+/* The zstd dictionary stored data is compressed with (engine/datacodec.h);
+ * binary. */
+#define PRS_META_DATA_DICT "prs:data-dict"
 
 /* Bump when analysis or layout changes: unchanged files are then
  * re-indexed instead of skipped. */

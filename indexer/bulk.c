@@ -23,6 +23,15 @@
  * thread parses, few enough that memory stays bounded. */
 #define QUEUE_CAP 64
 
+/* The stored data's compression dictionary (engine.h) is trained on the
+ * first DICT_SAMPLES releases, held back until then so that every shard
+ * writes with it; with fewer than DICT_MIN_SAMPLES in the whole build
+ * there is none (on 300 releases zstd learns a dictionary that compresses
+ * worse than none; on 1,000 one that saves a third). */
+#define DICT_SAMPLES 2000
+#define DICT_MIN_SAMPLES 1000
+#define DICT_MAX_BYTES 65536
+
 struct item {
     struct prs_doc doc;
     char source_key[17]; /* "" for none */
@@ -59,6 +68,10 @@ struct prs_bulk {
     struct prs_err err; /* the first fatal error */
     struct meta *meta;
     size_t nmeta, metacap;
+    /* The first releases, until the dictionary is decided. */
+    struct item *held;
+    size_t nheld;
+    bool dict_decided;
 };
 
 /* ---- staging directories ---------------------------------------------- */
@@ -265,6 +278,63 @@ struct prs_bulk *prs_bulk_start(const char *db_path, size_t jobs,
     return b;
 }
 
+/* Queues it for the writer of its id's shard; waits while that one is
+ * behind. */
+static void dispatch(struct prs_bulk *b, struct item *it)
+{
+    /* The same id always goes to the same shard: a later copy of a
+     * release replaces the earlier one, as it does in a normal run. */
+    uint64_t h = prs_hash64(it->doc.id, strlen(it->doc.id));
+    struct shard *s = &b->shards[h % b->nshards];
+    pthread_mutex_lock(&s->lock);
+    while (s->n == QUEUE_CAP)
+        pthread_cond_wait(&s->nonfull, &s->lock);
+    s->q[(s->head + s->n) % QUEUE_CAP] = *it;
+    s->n++;
+    pthread_cond_signal(&s->nonempty);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Trains the stored data's dictionary on the held releases and gives it
+ * to every shard (their writers are idle: nothing was queued yet), then
+ * queues the held releases. A dictionary that cannot be made is no
+ * failure: the data is then stored as it is. */
+static int decide_dict(struct prs_bulk *b, struct prs_err *err)
+{
+    int rc = 0;
+    b->dict_decided = true;
+    if (b->nheld >= DICT_MIN_SAMPLES) {
+        char **samples = calloc(b->nheld, sizeof *samples);
+        size_t *lens = calloc(b->nheld, sizeof *lens);
+        char *dict = NULL;
+        size_t dict_len = 0;
+        rc = samples && lens ? 0 : prs_err_set(err, PRS_E_NOMEM, "out of memory");
+        for (size_t i = 0; rc == 0 && i < b->nheld; i++)
+            if (!(samples[i] = prs_doc_pack(&b->held[i].doc, &lens[i])))
+                rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
+        if (rc == 0)
+            rc = prs_data_dict_train((const char *const *)samples, lens,
+                                     b->nheld, DICT_MAX_BYTES, &dict,
+                                     &dict_len, err);
+        for (size_t i = 0; rc == 0 && dict && i < b->nshards; i++)
+            rc = prs_db_set_data_dict(b->shards[i].db, dict, dict_len, err);
+        if (rc == 0 && !dict)
+            prs_log_info("stored releases: no compression dictionary (too "
+                         "little to learn from)");
+        for (size_t i = 0; samples && i < b->nheld; i++)
+            free(samples[i]);
+        free(samples);
+        free(lens);
+        free(dict);
+    }
+    for (size_t i = 0; i < b->nheld; i++)
+        dispatch(b, &b->held[i]);
+    b->nheld = 0;
+    free(b->held);
+    b->held = NULL;
+    return rc;
+}
+
 int prs_bulk_add(struct prs_bulk *b, struct prs_doc *doc,
                  const char *source_key, const char *where,
                  struct prs_err *err)
@@ -276,24 +346,21 @@ int prs_bulk_add(struct prs_bulk *b, struct prs_doc *doc,
         pthread_mutex_unlock(&b->err_lock);
         return fatal;
     }
+    if (!b->dict_decided && !b->held &&
+        !(b->held = calloc(DICT_SAMPLES, sizeof *b->held)))
+        return prs_err_set(err, PRS_E_NOMEM, "out of memory");
     struct item it = {.doc = *doc};
     if (!(it.where = strdup(where ? where : "")))
         return prs_err_set(err, PRS_E_NOMEM, "out of memory");
     memset(doc, 0, sizeof *doc);
     snprintf(it.source_key, sizeof it.source_key, "%s",
              source_key ? source_key : "");
-    /* The same id always goes to the same shard: a later copy of a
-     * release replaces the earlier one, as it does in a normal run. */
-    uint64_t h = prs_hash64(it.doc.id, strlen(it.doc.id));
-    struct shard *s = &b->shards[h % b->nshards];
-    pthread_mutex_lock(&s->lock);
-    while (s->n == QUEUE_CAP)
-        pthread_cond_wait(&s->nonfull, &s->lock);
-    s->q[(s->head + s->n) % QUEUE_CAP] = it;
-    s->n++;
-    pthread_cond_signal(&s->nonempty);
-    pthread_mutex_unlock(&s->lock);
-    return 0;
+    if (b->dict_decided) {
+        dispatch(b, &it);
+        return 0;
+    }
+    b->held[b->nheld++] = it;
+    return b->nheld == DICT_SAMPLES ? decide_dict(b, err) : 0;
 }
 
 int prs_bulk_set_metadata(struct prs_bulk *b, const char *key,
@@ -373,6 +440,11 @@ static int swap_in(struct prs_bulk *b, const char *from, struct prs_err *err)
 int prs_bulk_finish(struct prs_bulk *b, struct prs_db **target,
                     size_t *written, size_t *bad, struct prs_err *err)
 {
+    if (!b->dict_decided) {
+        int rc = decide_dict(b, err);
+        if (rc < 0)
+            return rc;
+    }
     stop_writers(b);
     *written = atomic_load(&b->written);
     *bad = atomic_load(&b->bad);
@@ -422,6 +494,11 @@ void prs_bulk_free(struct prs_bulk *b)
         pthread_cond_destroy(&s->nonempty);
         pthread_cond_destroy(&s->nonfull);
     }
+    for (size_t i = 0; i < b->nheld; i++) {
+        prs_doc_clear(&b->held[i].doc);
+        free(b->held[i].where);
+    }
+    free(b->held);
     if (b->staging)
         remove_tree(b->staging);
     for (size_t i = 0; i < b->nmeta; i++) {

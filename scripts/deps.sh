@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config python3
     libxapian-dev libstemmer-dev libevent-dev libjansson-dev libmsgpack-dev
-    libutf8proc-dev libgumbo-dev zlib1g-dev libcmocka-dev libinih-dev
+    libutf8proc-dev libgumbo-dev zlib1g-dev libzstd-dev libcmocka-dev libinih-dev
     xapian-tools hunspell-sv hunspell-tools
     chromium chromium-driver
     xapian-omega time wrk

@@ -250,6 +250,34 @@ class BulkTest(TempDirTest):
         p = run("index", "--db", bulk, *inputs, check=0)
         self.assertIn("indexed 0 releases", p.stderr)
 
+    def test_bulk_build_compresses_stored_releases(self):
+        # Enough releases for a compression dictionary (indexer/bulk.c).
+        recs = [jsonl_record(i, body=f"Havsörnen häckar vid kusten i län {i % 21}. "
+                             f"Naturvårdsverket räknar boen år {2000 + i % 25}. "
+                             f"Löpnummer lopnr{i}x.") for i in range(1200)]
+        export = self.write("in/export.jsonl", "\n".join(recs) + "\n")
+        bulk, p = self.build("bulk", 2, (export,))
+        self.assertIn("indexed 1200 releases", p.stderr)
+        batched, _ = self.build("batched", 1, (export,))
+
+        def docdata(db):
+            return os.path.getsize(os.path.join(db, "docdata.glass"))
+        # Without the dictionary (an update, as --jobs 1 writes) Xapian's
+        # zlib compresses each release alone.
+        self.assertLess(docdata(bulk) * 2, docdata(batched))
+        for i in (0, 599, 1199):
+            shown = [run("show", "--db", db, "--json", f"arkiv/{i}", check=0).stdout
+                     for db in (bulk, batched)]
+            self.assertEqual(shown[0], shown[1])
+            self.assertIn(f"lopnr{i}x", shown[0])
+        self.assertEqual(search_ids(bulk, "lopnr599x"), ["arkiv/599"])
+        # A later update writes with the dictionary the index holds.
+        more = self.write("more/extra.jsonl", jsonl_record(5000) + "\n")
+        run("index", "--db", bulk, more, check=0)
+        self.assertEqual(search_ids(bulk, "lopnr5000x"), ["arkiv/5000"])
+        doc = json.loads(run("show", "--db", bulk, "--json", "arkiv/5000", check=0).stdout)
+        self.assertEqual(doc["title"], "Rapport nummer 5000 om havsörnar")
+
     def test_bulk_build_reports_bad_records(self):
         lines = [jsonl_record(1), "{not json", '{"id": "x"}', jsonl_record(2)]
         path = self.write("in/records.jsonl", "\n".join(lines) + "\n")

@@ -1191,6 +1191,192 @@ static void hits_carry_stored_values(void **state)
     prs_hits_free(h);
 }
 
+/* ---- stored data compression ------------------------------------ */
+
+#define NRELEASES 1200
+
+/* Release-like stored data: shared phrasing, numbers that differ. */
+static void release_text(size_t i, char *out, size_t cap)
+{
+    static const char *const orgs[] = {"Finansdepartementet",
+                                       "Socialdepartementet",
+                                       "Miljödepartementet"};
+    snprintf(out, cap,
+             "{\"title\":\"Regeringen ger uppdrag nummer %zu\",\"org\":"
+             "\"%s\",\"body\":\"Regeringen har i dag beslutat att ge "
+             "myndigheten i uppdrag att redovisa åtgärd %zu senast den %zu "
+             "juni. Uppdraget ska genomföras i samråd med länsstyrelserna. "
+             "Kontakt: pressekreterare, telefon 08-405 %04zu.\"}",
+             i, orgs[i % 3], i * 7, 1 + i % 28, i);
+}
+
+/* Size of an index's stored-data table on disk. */
+static long long docdata_bytes(const char *name)
+{
+    char path[300];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/docdata.glass", db_path(name));
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* Trains a dictionary on the first n releases; *len its size. */
+static char *trained_dict(size_t n, size_t first, size_t *len)
+{
+    struct prs_err err = {0};
+    char **samples = calloc(n, sizeof *samples);
+    size_t *lens = calloc(n, sizeof *lens);
+    for (size_t i = 0; i < n; i++) {
+        samples[i] = malloc(512);
+        release_text(first + i, samples[i], 512);
+        lens[i] = strlen(samples[i]);
+    }
+    char *dict = NULL;
+    check(prs_data_dict_train((const char *const *)samples, lens, n, 16384,
+                              &dict, len, &err),
+          &err);
+    for (size_t i = 0; i < n; i++)
+        free(samples[i]);
+    free(samples);
+    free(lens);
+    return dict;
+}
+
+/* Writes releases [first, first + n) as uid "r<i>". */
+static void put_releases(struct prs_db *w, size_t first, size_t n)
+{
+    char uid[32], text[512];
+    for (size_t i = first; i < first + n; i++) {
+        snprintf(uid, sizeof uid, "r%zu", i);
+        release_text(i, text, sizeof text);
+        put_simple(w, uid, text);
+    }
+}
+
+static void assert_release(struct prs_db *r, size_t i)
+{
+    char uid[32], want[512];
+    snprintf(uid, sizeof uid, "r%zu", i);
+    release_text(i, want, sizeof want);
+    char *got = get_data(r, uid);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* With a dictionary the data is stored smaller and reads back the same,
+ * through prs_db_get_data() and through search hits; a later writer
+ * compresses with the dictionary the index keeps. */
+static void stored_data_compressed_with_a_dictionary(void **state)
+{
+    (void)state;
+    struct prs_err err = {0};
+    size_t dict_len = 0;
+    char *dict = trained_dict(NRELEASES, 0, &dict_len);
+    assert_non_null(dict);
+    assert_true(dict_len > 0 && dict_len <= 16384);
+
+    struct prs_db *plain = open_ok("data-plain", PRS_DB_WRITE);
+    struct prs_db *zipped = open_ok("data-zipped", PRS_DB_WRITE);
+    check(prs_db_set_data_dict(zipped, dict, dict_len, &err), &err);
+    put_releases(plain, 0, NRELEASES);
+    put_releases(zipped, 0, NRELEASES);
+    check(prs_db_commit(plain, &err), &err);
+    check(prs_db_commit(zipped, &err), &err);
+    prs_db_close(plain);
+    prs_db_close(zipped);
+    free(dict);
+    /* Xapian's own zlib compresses each release alone; the dictionary
+     * holds what releases share. */
+    long long p = docdata_bytes("data-plain"), z = docdata_bytes("data-zipped");
+    assert_true(p > 0 && z > 0);
+    assert_true(z * 2 < p);
+
+    struct prs_db *r = open_ok("data-zipped", PRS_DB_READ);
+    for (size_t i = 0; i < NRELEASES; i += 97)
+        assert_release(r, i);
+    struct prs_hits *h = NULL;
+    struct prs_search_opts o = all_opts;
+    o.limit = NRELEASES;
+    struct prs_query *q = term("word");
+    check(prs_db_search(r, q, &o, &h, &err), &err);
+    prs_query_free(q);
+    assert_int_equal(prs_hits_count(h), NRELEASES);
+    for (size_t i = 0; i < prs_hits_count(h); i++) {
+        size_t len = 0;
+        const char *data = prs_hits_data(h, i, &len);
+        assert_int_equal(len, strlen(data));
+        assert_non_null(strstr(data, "Regeringen har i dag beslutat"));
+    }
+    prs_hits_free(h);
+
+    /* An update: a new writer finds the dictionary in the index. */
+    long long before = docdata_bytes("data-zipped");
+    struct prs_db *w = open_ok("data-zipped", PRS_DB_WRITE);
+    put_releases(w, NRELEASES, NRELEASES);
+    check(prs_db_commit(w, &err), &err);
+    prs_db_close(w);
+    long long grown = docdata_bytes("data-zipped") - before;
+    assert_true(grown * 2 < p);
+    check(prs_db_reopen(r, &err) < 0 ? -1 : 0, &err);
+    assert_release(r, NRELEASES + 5);
+    assert_release(r, 2 * NRELEASES - 1);
+    prs_db_close(r);
+}
+
+/* Data that looks like a compressed frame is kept as it was given, with
+ * or without a dictionary; bad dictionaries and too little to train on
+ * are told apart; indexes with different dictionaries do not merge. */
+static void stored_data_edge_cases(void **state)
+{
+    (void)state;
+    struct prs_err err = {0};
+    static const char frame_like[] = "\x28\xb5\x2f\xfd not really zstd";
+    struct prs_db *w = open_ok("data-edge", PRS_DB_WRITE);
+    put_simple(w, "x", frame_like);
+    assert_int_equal(prs_db_set_data_dict(w, "not a dictionary", 16, &err),
+                     PRS_E_BADARG);
+    size_t dict_len = 0;
+    char *dict = trained_dict(NRELEASES, 0, &dict_len);
+    check(prs_db_set_data_dict(w, dict, dict_len, &err), &err);
+    put_simple(w, "y", frame_like);
+    check(prs_db_commit(w, &err), &err);
+    char *got = get_data(w, "x");
+    assert_string_equal(got, frame_like);
+    free(got);
+    got = get_data(w, "y");
+    assert_string_equal(got, frame_like);
+    free(got);
+    prs_db_close(w);
+
+    /* Three short samples: nothing to learn, and no error. */
+    const char *few[] = {"a", "bb", "ccc"};
+    size_t few_lens[] = {1, 2, 3};
+    char *none = (char *)1;
+    size_t none_len = 7;
+    check(prs_data_dict_train(few, few_lens, 3, 16384, &none, &none_len, &err),
+          &err);
+    assert_null(none);
+    assert_int_equal(none_len, 0);
+
+    /* Another dictionary (trained on other releases) in another index. */
+    size_t other_len = 0;
+    char *other = trained_dict(NRELEASES, 5000, &other_len);
+    assert_true(other_len != dict_len || memcmp(other, dict, dict_len) != 0);
+    w = open_ok("data-other", PRS_DB_WRITE);
+    check(prs_db_set_data_dict(w, other, other_len, &err), &err);
+    put_releases(w, 0, 10);
+    prs_db_close(w);
+    char dest[256];
+    snprintf(dest, sizeof dest, "%s", db_path("data-merged"));
+    char src1[256], src2[256];
+    snprintf(src1, sizeof src1, "%s", db_path("data-edge"));
+    snprintf(src2, sizeof src2, "%s", db_path("data-other"));
+    const char *srcs[] = {src1, src2};
+    assert_int_equal(prs_db_merge(srcs, 2, dest, &err), PRS_E_BADARG);
+    assert_non_null(strstr(err.msg, "dictionary"));
+    free(dict);
+    free(other);
+}
+
 /* A serialised document (bench/write_floor) writes as the original does:
  * same positions, values and data. Bytes that are no document are an
  * error, not a crash. */
@@ -1302,6 +1488,8 @@ int main(void)
         cmocka_unit_test(overlong_and_empty_terms_are_skipped),
         cmocka_unit_test(hits_outlive_the_database),
         cmocka_unit_test(serialised_document_writes_the_same),
+        cmocka_unit_test(stored_data_compressed_with_a_dictionary),
+        cmocka_unit_test(stored_data_edge_cases),
     };
     const struct CMUnitTest queries[] = {
         cmocka_unit_test(terms_each_with_prefix_and_freq),
