@@ -8,7 +8,8 @@
  * GET /search?q=... lower-cases the words of q (runs of letters, marks and
  * digits), stems them with Snowball's Swedish stemmer, ANDs their "Z"
  * stem terms and answers the top 10 as [{"id": ..., "title": ...}, ...],
- * read from the stored releases. Nothing else: no snippets, facets,
+ * read from the stored releases (MessagePack maps: the two keys are
+ * picked out, nothing else decoded). Nothing else: no snippets, facets,
  * spelling, synonyms, compounds, phrases or filters, no access log.
  *
  * Threads as in `prsearch serve`: the socket is bound once and each
@@ -23,10 +24,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <msgpack.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +145,29 @@ out:
     return rc;
 }
 
+/* The string under key in the stored release data[0..len) (a MessagePack
+ * map), as JSON; null when it is missing or not a string. */
+static json_t *stored_string(const char *data, size_t len, const char *key)
+{
+    msgpack_unpacked u;
+    msgpack_unpacked_init(&u);
+    json_t *out = NULL;
+    size_t klen = strlen(key);
+    if (msgpack_unpack_next(&u, data, len, NULL) == MSGPACK_UNPACK_SUCCESS &&
+        u.data.type == MSGPACK_OBJECT_MAP) {
+        const msgpack_object_map *m = &u.data.via.map;
+        for (uint32_t i = 0; !out && i < m->size; i++) {
+            const msgpack_object *k = &m->ptr[i].key, *v = &m->ptr[i].val;
+            if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == klen &&
+                memcmp(k->via.str.ptr, key, klen) == 0 &&
+                v->type == MSGPACK_OBJECT_STR)
+                out = json_stringn(v->via.str.ptr, v->via.str.size);
+        }
+    }
+    msgpack_unpacked_destroy(&u);
+    return out ? out : json_null();
+}
+
 /* The top hits of query as [{"id", "title"}]; NULL + err on failure. */
 static json_t *search_json(struct worker *w, const struct prs_query *query,
                            struct prs_err *err)
@@ -155,13 +181,8 @@ static json_t *search_json(struct worker *w, const struct prs_query *query,
     for (size_t i = 0; arr && i < prs_hits_count(hits); i++) {
         size_t len = 0;
         const char *data = prs_hits_data(hits, i, &len);
-        /* The stored data is the release as JSON; a field it lacks shows
-         * as null. */
-        json_t *doc = json_loadb(data, len, 0, NULL);
-        json_t *hit = json_pack("{s:O?, s:O?}", "id",
-                                json_object_get(doc, "id"), "title",
-                                json_object_get(doc, "title"));
-        json_decref(doc);
+        json_t *hit = json_pack("{s:o, s:o}", "id", stored_string(data, len, "id"),
+                                "title", stored_string(data, len, "title"));
         if (!hit || json_array_append_new(arr, hit) < 0) {
             json_decref(arr);
             arr = NULL;

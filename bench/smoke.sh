@@ -23,5 +23,24 @@ PY
 python3 "$here/bench/make_queries.py" "$work/releases.jsonl" 100 >"$work/queries"
 "$PRS_QUERY_BENCH" "$work/db" "$work/queries" 2
 
+# The reference must do what it is measured for: answer real hits' ids
+# and titles from the stored releases.
+"${PRS_REF_SERVER:?}" --db "$work/db" --listen 127.0.0.1:0 --threads 1 2>"$work/ref.log" &
+ref_pid=$!
+ref_url=
+for _ in $(seq 100); do
+    ref_url=$(sed -n 's/.*listening on \(http:[^ ]*\)$/\1/p' "$work/ref.log")
+    [ -n "$ref_url" ] && break
+    sleep 0.1
+done
+python3 - "${ref_url}search?q=regeringen" <<'PY' || { kill "$ref_pid"; exit 1; }
+import json, sys, urllib.request
+hits = json.load(urllib.request.urlopen(sys.argv[1], timeout=10))
+if not hits or not all(h["id"] and h["title"] for h in hits):
+    sys.exit(f"ref_server answers no ids or titles: {hits[:2]}")
+PY
+kill "$ref_pid"
+wait "$ref_pid" 2>/dev/null || true
+
 PRS_REF_SERVER=${PRS_REF_SERVER:?} "$here/bench/server.sh" --smoke
 "$here/bench/scale.sh" --smoke
