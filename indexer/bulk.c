@@ -296,8 +296,8 @@ static void dispatch(struct prs_bulk *b, struct item *it)
 }
 
 /* Trains the stored data's dictionary on the held releases and gives it
- * to every shard (their writers are idle: nothing was queued yet), then
- * queues the held releases. A dictionary that cannot be made is no
+ * to every shard (their writers wait for a first release, and the queue's
+ * lock orders the dictionary before it), then queues the held releases. A dictionary that cannot be made is no
  * failure: the data is then stored as it is. */
 static int decide_dict(struct prs_bulk *b, struct prs_err *err)
 {

@@ -10,6 +10,10 @@
  * stays as it was: an interrupted or crashed bulk build leaves nothing
  * half-done, and the next run starts again (removing what a crashed run
  * left in its staging directory).
+ *
+ * The first releases wait until a dictionary for the stored data is
+ * trained on them (prs_data_dict_train()); every shard then writes with
+ * it, and the merged index keeps it.
  */
 #ifndef PRS_BULK_H
 #define PRS_BULK_H
