@@ -91,7 +91,8 @@ python3 "$here/bench/make_queries.py" "$releases" "$nqueries" >"$work/queries"
 # and sets $url; NAME.log keeps its stderr (prsearch's access log too).
 start_server() {
     local name=$1; shift
-    "$@" --listen 127.0.0.1:0 --threads 2 2>"$work/$name.log" &
+    : >"$work/$name.log" # exists before the server writes to it
+    "$@" --listen 127.0.0.1:0 --threads 2 >/dev/null 2>"$work/$name.log" &
     local pid=$!
     pids+=("$pid")
     for _ in $(seq 300); do

@@ -4,7 +4,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/prs-bench-smoke-XXXXXX)
-trap 'rm -rf "$work"' EXIT
+ref_pid=
+# A server left running would hold ctest's output open until its timeout.
+trap '[ -z "$ref_pid" ] || kill "$ref_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 "$here/bench/index.sh" --smoke
 
@@ -25,7 +27,9 @@ python3 "$here/bench/make_queries.py" "$work/releases.jsonl" 100 >"$work/queries
 
 # The reference must do what it is measured for: answer real hits' ids
 # and titles from the stored releases.
-"${PRS_REF_SERVER:?}" --db "$work/db" --listen 127.0.0.1:0 --threads 1 2>"$work/ref.log" &
+: >"$work/ref.log" # exists before the server writes to it
+"${PRS_REF_SERVER:?}" --db "$work/db" --listen 127.0.0.1:0 --threads 1 \
+    >/dev/null 2>"$work/ref.log" &
 ref_pid=$!
 ref_url=
 for _ in $(seq 100); do
@@ -33,7 +37,7 @@ for _ in $(seq 100); do
     [ -n "$ref_url" ] && break
     sleep 0.1
 done
-python3 - "${ref_url}search?q=regeringen" <<'PY' || { kill "$ref_pid"; exit 1; }
+python3 - "${ref_url}search?q=regeringen" <<'PY'
 import json, sys, urllib.request
 hits = json.load(urllib.request.urlopen(sys.argv[1], timeout=10))
 if not hits or not all(h["id"] and h["title"] for h in hits):
@@ -41,6 +45,7 @@ if not hits or not all(h["id"] and h["title"] for h in hits):
 PY
 kill "$ref_pid"
 wait "$ref_pid" 2>/dev/null || true
+ref_pid=
 
 PRS_REF_SERVER=${PRS_REF_SERVER:?} "$here/bench/server.sh" --smoke
 "$here/bench/scale.sh" --smoke
