@@ -72,7 +72,8 @@ void DataCodec::load_ddict(const Xapian::Database &x, unsigned id)
     ddict_id_ = id;
 }
 
-std::string DataCodec::pack(const Xapian::Database &x, const std::string &data)
+bool DataCodec::pack(const Xapian::Database &x, const std::string &data,
+                     std::string *out)
 {
     if (!cdict_checked_) {
         const std::string dict = x.get_metadata(PRS_META_DATA_DICT);
@@ -81,19 +82,19 @@ std::string DataCodec::pack(const Xapian::Database &x, const std::string &data)
         cdict_checked_ = true;
     }
     if (!cdict_ && !is_frame(data))
-        return data;
+        return false;
     if (!cctx_ && !(cctx_ = ZSTD_createCCtx()))
         throw std::bad_alloc();
-    std::string out(ZSTD_compressBound(data.size()), '\0');
-    size_t n = cdict_ ? ZSTD_compress_usingCDict(cctx_, &out[0], out.size(),
-                                                 data.data(), data.size(),
-                                                 cdict_)
-                      : ZSTD_compressCCtx(cctx_, &out[0], out.size(),
+    out->assign(ZSTD_compressBound(data.size()), '\0');
+    size_t n = cdict_ ? ZSTD_compress_usingCDict(cctx_, &(*out)[0],
+                                                 out->size(), data.data(),
+                                                 data.size(), cdict_)
+                      : ZSTD_compressCCtx(cctx_, &(*out)[0], out->size(),
                                           data.data(), data.size(), kLevel);
     if (ZSTD_isError(n))
         zstd_failed("compressing stored data", n);
-    out.resize(n);
-    return out;
+    out->resize(n);
+    return true;
 }
 
 std::string DataCodec::unpack(const Xapian::Database &x, std::string stored)

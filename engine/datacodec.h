@@ -41,9 +41,11 @@ class DataCodec {
     DataCodec &operator=(const DataCodec &) = delete;
     ~DataCodec();
 
-    // What to store for data: a frame with x's dictionary if it has one
-    // (read from its metadata once; set_dict() replaces it).
-    std::string pack(const Xapian::Database &x, const std::string &data);
+    // Whether data is to be stored as a frame (x has a dictionary, read
+    // from its metadata once, or set_dict() gave one); if so, *out gets
+    // the frame.
+    bool pack(const Xapian::Database &x, const std::string &data,
+              std::string *out);
     // The data that was given to pack(). Throws StoredDataError for a
     // frame that is damaged or needs a dictionary x does not hold.
     std::string unpack(const Xapian::Database &x, std::string stored);

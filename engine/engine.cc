@@ -683,8 +683,8 @@ try {
     if (guard.active)
         doc.add_boolean_term(idterm);
     guard.data = doc.get_data();
-    std::string stored = db->codec.pack(db->wdb, guard.data);
-    if (stored != guard.data) {
+    std::string stored;
+    if (db->codec.pack(db->wdb, guard.data, &stored)) {
         doc.set_data(stored);
         guard.swapped = true;
     }
