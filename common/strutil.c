@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,11 +157,26 @@ out:
     return data;
 }
 
+/* True if none of the 8 bytes at p is NUL or above 0x7F: Swedish text is
+ * mostly such runs, checked a word at a time. */
+static bool ascii8(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    /* (v - ones) & ~v has a byte's high bit set where that byte is 0. */
+    return (((v - ones) & ~v) | v) & highs ? false : true;
+}
+
 size_t prs_utf8_error_at(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+        if (len - i >= 8 && ascii8(p + i)) {
+            i += 8;
+            continue;
+        }
         unsigned c = p[i];
         size_t n;
         unsigned min;

@@ -65,6 +65,36 @@ static void utf8_validation(void **state)
         assert_int_equal(prs_utf8_valid(cases[i].s, cases[i].len), cases[i].ok);
 }
 
+/* A bad byte is found wherever it falls: before, inside and after the
+ * eight-byte runs of ASCII the check skips a word at a time. */
+static void utf8_error_at_every_position(void **state)
+{
+    (void)state;
+    char buf[48];
+    for (size_t len = 1; len <= 40; len++) {
+        for (size_t k = 0; k < len; k++) {
+            memset(buf, 'a', len);
+            buf[k] = '\0';
+            assert_int_equal(prs_utf8_error_at(buf, len), k);
+            buf[k] = (char)0xFF;
+            assert_int_equal(prs_utf8_error_at(buf, len), k);
+            buf[k] = (char)0x80; /* a continuation byte with no lead */
+            assert_int_equal(prs_utf8_error_at(buf, len), k);
+            buf[k] = 'a';
+            if (k + 1 < len) { /* "å" fits at k */
+                buf[k] = (char)0xC3;
+                buf[k + 1] = (char)0xA5;
+                assert_int_equal(prs_utf8_error_at(buf, len), len);
+            } else { /* a lead byte cut off by the end */
+                buf[k] = (char)0xC3;
+                assert_int_equal(prs_utf8_error_at(buf, len), k);
+            }
+        }
+        memset(buf, 'a', len);
+        assert_int_equal(prs_utf8_error_at(buf, len), len);
+    }
+}
+
 static void trim_handles_unicode_spaces(void **state)
 {
     (void)state;
@@ -112,6 +142,7 @@ int main(void)
         cmocka_unit_test(parse_int_range_checks_everything),
         cmocka_unit_test(buffer_grows_and_steals),
         cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(utf8_error_at_every_position),
         cmocka_unit_test(trim_handles_unicode_spaces),
         cmocka_unit_test(error_messages_name_where),
         cmocka_unit_test(hash_is_stable),
