@@ -131,18 +131,13 @@ void DataCodec::set_dict(Xapian::WritableDatabase &x, const std::string &dict)
     cdict_checked_ = true;
 }
 
-std::string DataCodec::train(const std::vector<std::string> &samples,
+std::string DataCodec::train(const std::string &all,
+                             const std::vector<size_t> &sizes,
                              size_t max_bytes)
 {
-    std::string all;
-    std::vector<size_t> sizes;
-    for (const std::string &s : samples) {
-        all += s;
-        sizes.push_back(s.size());
-    }
-    std::string dict(max_bytes, '\0');
     if (sizes.empty() || max_bytes == 0)
         return std::string();
+    std::string dict(max_bytes, '\0');
     size_t n = ZDICT_trainFromBuffer(&dict[0], dict.size(), all.data(),
                                      sizes.data(),
                                      static_cast<unsigned>(sizes.size()));

@@ -55,8 +55,10 @@ class DataCodec {
     void set_dict(Xapian::WritableDatabase &x, const std::string &dict);
 
     // A dictionary of at most max_bytes trained on samples (what pack()
-    // will be given); empty when zstd finds too little to learn from.
-    static std::string train(const std::vector<std::string> &samples,
+    // will be given), one after another in all, sizes[i] bytes each;
+    // empty when zstd finds too little to learn from.
+    static std::string train(const std::string &all,
+                             const std::vector<size_t> &sizes,
                              size_t max_bytes);
 
   private:

@@ -510,11 +510,10 @@ try {
     if (!db)
         return 0;
     Xapian::Database &x = db->db();
-    // FNV-1a of the UUID: a rebuilt index counts its revisions anew.
-    uint64_t h = 14695981039346656037ull;
-    for (unsigned char ch : x.get_uuid())
-        h = (h ^ ch) * 1099511628211ull;
-    uint64_t gen = h ^ static_cast<uint64_t>(x.get_revision());
+    // The UUID's hash too: a rebuilt index counts its revisions anew.
+    const std::string uuid = x.get_uuid();
+    uint64_t gen = prs_hash64(uuid.data(), uuid.size()) ^
+                   static_cast<uint64_t>(x.get_revision());
     return gen ? gen : 1;
 } catch (...) {
     return 0;
@@ -703,11 +702,11 @@ try {
             "bad arguments");
     *dict = nullptr;
     *len = 0;
-    std::vector<std::string> v;
-    v.reserve(n);
+    std::string all;
     for (size_t i = 0; i < n; i++)
-        v.emplace_back(samples[i], lens[i]);
-    std::string d = DataCodec::train(v, max_bytes);
+        all.append(samples[i], lens[i]);
+    std::string d =
+        DataCodec::train(all, std::vector<size_t>(lens, lens + n), max_bytes);
     if (!d.empty()) {
         *dict = dup_bytes(d);
         *len = d.size();

@@ -7,6 +7,8 @@
  */
 #include "answer_cache.h"
 
+#include "strutil.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,15 +37,6 @@ struct prs_answer_cache {
 static size_t entry_bytes(size_t klen, size_t vlen)
 {
     return sizeof(struct entry) + klen + vlen + 1;
-}
-
-/* FNV-1a, 64 bits. */
-static uint64_t hash_key(const char *key, size_t len)
-{
-    uint64_t h = 14695981039346656037ull;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
-    return h;
 }
 
 struct prs_answer_cache *prs_answer_cache_new(size_t max_bytes)
@@ -147,7 +140,7 @@ bool prs_answer_cache_get(struct prs_answer_cache *c, const char *key,
 {
     if (!c)
         return false;
-    uint64_t h = hash_key(key, klen);
+    uint64_t h = prs_hash64(key, klen);
     bool hit = false;
     pthread_mutex_lock(&c->lock);
     struct entry **p = slot_of(c, h, key, klen);
@@ -184,7 +177,7 @@ void prs_answer_cache_put(struct prs_answer_cache *c, const char *key,
     if (!e)
         return;
     e->gen = gen;
-    e->hash = hash_key(key, klen);
+    e->hash = prs_hash64(key, klen);
     e->klen = klen;
     e->vlen = len;
     memcpy(e->data, key, klen);
