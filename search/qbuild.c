@@ -1124,22 +1124,6 @@ out:
     return q;
 }
 
-/* *q AND_MAYBE bonus; *q is kept when that fails. */
-static int add_bonus(struct builder *b, struct prs_query **q,
-                     struct prs_query *bonus)
-{
-    if (!*q || !bonus)
-        return 0;
-    struct prs_query *pair[2] = {*q, bonus};
-    struct prs_query *both = prs_query_combine(PRS_QOP_AND_MAYBE, pair, 2,
-                                               b->err);
-    if (!both)
-        return b->err->code;
-    prs_query_free(*q);
-    *q = both;
-    return 0;
-}
-
 static char *join_warnings(const struct prs_qparse_info *info)
 {
     if (info->nwarnings == 0)
@@ -1159,7 +1143,6 @@ int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
 {
     struct prs_qparse_info info;
     struct prs_qnode *tree = NULL;
-    struct prs_query *bonus = NULL;
     struct prs_err local = {0};
     if (!err)
         err = &local; /* the builder reads err->code to tell failures apart */
@@ -1187,13 +1170,11 @@ int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
                                          "no words");
         goto out;
     }
-    bonus = ranking_bonus(&b, tree);
-    if (!bonus && err->code < 0) {
+    out->bonus = ranking_bonus(&b, tree);
+    if (!out->bonus && err->code < 0) {
         rc = err->code;
         goto out;
     }
-    if ((rc = add_bonus(&b, &out->query, bonus)) < 0)
-        goto out;
     if (plain_word_list(tree, q)) {
         out->relaxed = relaxed_query(&b, tree);
         if (!out->relaxed && err->code < 0)
@@ -1208,10 +1189,7 @@ int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
                 rc = err->code;
         }
     }
-    if (rc == 0)
-        rc = add_bonus(&b, &out->relaxed, bonus);
 out:
-    prs_query_free(bonus);
     prs_buf_free(&b.term);
     free(b.in_run);
     prs_qnode_free(tree);
@@ -1222,6 +1200,7 @@ void prs_qbuild_clear(struct prs_qbuild *b)
 {
     prs_query_free(b->query);
     prs_query_free(b->relaxed);
+    prs_query_free(b->bonus);
     prs_marker_free(b->marker);
     free(b->warning);
     memset(b, 0, sizeof *b);

@@ -90,11 +90,18 @@
 #define PRS_RELAX_MIN_WORDS 3
 #define PRS_RELAX_MAX_WORDS 8
 
+/* What matches and what ranks are kept apart: counting the matches
+ * (facets, totals of a tier) needs neither the bonus nor its cost (the
+ * proximity pairs are found by queries of their own, engine.h). */
 struct prs_qbuild {
-    struct prs_query *query;   /* what to run */
+    struct prs_query *query;   /* the releases that match */
     /* All words but one, for a plain word list (a superset of query);
      * NULL otherwise. */
     struct prs_query *relaxed;
+    /* The ranking bonus (title words, proximity; ranking_bonus()) to run
+     * as query AND_MAYBE bonus, or relaxed AND_MAYBE bonus; NULL if the
+     * query has none. It never changes what matches. */
+    struct prs_query *bonus;
     struct prs_marker *marker; /* what snippets should mark */
     char *warning;             /* a query problem worked around, or NULL */
 };

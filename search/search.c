@@ -269,48 +269,78 @@ static int count_facets(struct prs_db *db, const struct prs_query *q,
     return rc;
 }
 
-/* q AND_MAYBE recency (see prs_search_request.recency_weight); q is
- * replaced, or kept on failure. */
-static int add_recency(const struct prs_search_request *req,
-                       struct prs_query **q, struct prs_err *err)
+/* A compiled query: what matches (b.query, b.relaxed) and the same
+ * ranked, with the ranking bonus and the recency tie-breaker. */
+struct compiled {
+    struct prs_qbuild b;
+    struct prs_query *ranked;         /* what to run for the page */
+    struct prs_query *relaxed_ranked; /* the forgiving tier's; or NULL */
+};
+
+static void compiled_clear(struct compiled *c)
 {
-    if (!*q || req->recency_weight <= 0 || req->sort != PRS_SORT_RELEVANCE)
-        return 0;
-    double half_life = req->recency_half_life_days > 0
-                           ? req->recency_half_life_days
-                           : PRS_RECENCY_HALF_LIFE_DAYS;
-    struct prs_query *pair[2] = {
-        *q, prs_query_recency(req->recency_weight, half_life, err)};
-    if (!pair[1])
-        return err->code;
-    struct prs_query *both = prs_query_combine(PRS_QOP_AND_MAYBE, pair, 2, err);
-    prs_query_free(pair[1]);
-    if (!both)
-        return err->code;
-    prs_query_free(*q);
-    *q = both;
-    return 0;
+    prs_qbuild_clear(&c->b);
+    prs_query_free(c->ranked);
+    prs_query_free(c->relaxed_ranked);
+    memset(c, 0, sizeof *c);
 }
 
-/* Compiles query (blank: every release) for db into *built, with the
- * recency tie-breaker that req asks for. */
+/* q AND_MAYBE opt, into *out; a NULL opt leaves *out a copy of q. */
+static int and_maybe(struct prs_query *q, struct prs_query *opt,
+                     struct prs_query **out, struct prs_err *err)
+{
+    struct prs_query *pair[2] = {q, opt};
+    *out = opt ? prs_query_combine(PRS_QOP_AND_MAYBE, pair, 2, err)
+               : prs_query_combine(PRS_QOP_AND, pair, 1, err);
+    return *out ? 0 : err->code;
+}
+
+/* q ranked: AND_MAYBE the bonus, then AND_MAYBE recency (see
+ * prs_search_request.recency_weight); NULL q gives NULL. */
+static int rank(const struct prs_search_request *req, struct prs_query *q,
+                struct prs_query *bonus,
+                struct prs_query **out, struct prs_err *err)
+{
+    *out = NULL;
+    if (!q)
+        return 0;
+    struct prs_query *with_bonus = NULL, *recency = NULL;
+    int rc = and_maybe(q, bonus, &with_bonus, err);
+    if (rc == 0 && req->recency_weight > 0 &&
+        req->sort == PRS_SORT_RELEVANCE) {
+        double half_life = req->recency_half_life_days > 0
+                               ? req->recency_half_life_days
+                               : PRS_RECENCY_HALF_LIFE_DAYS;
+        recency = prs_query_recency(req->recency_weight, half_life, err);
+        rc = recency ? 0 : err->code;
+    }
+    if (rc == 0)
+        rc = and_maybe(with_bonus, recency, out, err);
+    prs_query_free(recency);
+    prs_query_free(with_bonus);
+    return rc;
+}
+
+/* Compiles query (blank: every release) for db into *c, ranked as req
+ * asks. */
 static int compile(struct prs_db *db, struct prs_analyzer *an,
                    const struct prs_search_request *req, const char *query,
-                   struct prs_qbuild *built, struct prs_err *err)
+                   struct compiled *c, struct prs_err *err)
 {
     if (!blank(query)) {
-        int rc = prs_qbuild(an, req->synonyms, db, query, strlen(query), built,
+        int rc = prs_qbuild(an, req->synonyms, db, query, strlen(query), &c->b,
                             err);
         if (rc == 0)
-            rc = add_recency(req, &built->query, err);
+            rc = rank(req, c->b.query, c->b.bonus, &c->ranked, err);
         if (rc == 0)
-            rc = add_recency(req, &built->relaxed, err);
+            rc = rank(req, c->b.relaxed, c->b.bonus, &c->relaxed_ranked, err);
         return rc;
     }
     /* No words: every release (the filters and facets still apply). */
-    built->query = prs_query_match_all(err);
-    built->marker = prs_marker_new();
-    if (!built->query || !built->marker)
+    c->b.query = prs_query_match_all(err);
+    c->ranked = prs_query_match_all(err);
+    c->b.marker = prs_marker_new();
+    if (!c->b.query || !c->ranked || !c->b.marker)
         return prs_err_set(err, PRS_E_NOMEM, "out of memory");
     return 0;
 }
@@ -320,15 +350,15 @@ static int compile(struct prs_db *db, struct prs_analyzer *an,
  * tier's matches on the part of the page the first tier left empty, and
  * adds its matches to the total. Returns 1 when the tier ran. */
 static int forgiving_tier(struct prs_db *db, struct prs_analyzer *an,
-                          const struct prs_qbuild *built,
+                          const struct compiled *c,
                           const struct prs_search_opts *first,
                           size_t snippet_bytes, bool snippets,
                           struct prs_search_result *out, struct prs_err *err)
 {
     uint64_t total1 = out->total; /* exact: below check_at_least */
-    if (!built->relaxed || total1 >= first->offset + first->limit)
+    if (!c->relaxed_ranked || total1 >= first->offset + first->limit)
         return 0;
-    struct prs_query *pair[2] = {built->relaxed, built->query};
+    struct prs_query *pair[2] = {c->relaxed_ranked, c->b.query};
     struct prs_query *q = prs_query_combine(PRS_QOP_AND_NOT, pair, 2, err);
     struct prs_hits *hits = NULL;
     if (!q)
@@ -351,7 +381,7 @@ static int forgiving_tier(struct prs_db *db, struct prs_analyzer *an,
     } else if (rc == 0) {
         out->total += prs_hits_total(hits);
         out->total_exact &= prs_hits_total_exact(hits);
-        rc = load_hits(an, built->marker, hits, snippet_bytes, snippets, out,
+        rc = load_hits(an, c->b.marker, hits, snippet_bytes, snippets, out,
                        err);
     }
     prs_hits_free(hits);
@@ -365,32 +395,32 @@ static int forgiving_tier(struct prs_db *db, struct prs_analyzer *an,
  * does (a query that finds a few releases may be a rare word typed right,
  * or a word still being typed: it keeps them and gets a "did you mean").
  * *suggestion gets the correction either way (NULL if none). Returns 1
- * when the corrected query was taken: then *built and *hits are the
+ * when the corrected query was taken: then *c and *hits are the
  * corrected ones. */
 static int try_correction(struct prs_db *db, struct prs_analyzer *an,
                           const struct prs_search_request *req,
                           const struct prs_search_opts *opts,
-                          struct prs_qbuild *built, struct prs_hits **hits,
+                          struct compiled *c, struct prs_hits **hits,
                           char **suggestion, struct prs_err *err)
 {
     int rc = prs_spell_suggest(db, an, req->query, suggestion, err);
     if (rc < 0 || !*suggestion || !req->correct || prs_hits_total(*hits) > 0)
         return rc;
-    struct prs_qbuild fixed = {0};
+    struct compiled fixed = {0};
     struct prs_hits *fixed_hits = NULL;
     struct prs_err ferr = {0};
     /* A correction that does not compile or run is simply not taken. */
     if (compile(db, an, req, *suggestion, &fixed, &ferr) == 0 &&
-        prs_db_search(db, fixed.query, opts, &fixed_hits, &ferr) == 0 &&
+        prs_db_search(db, fixed.ranked, opts, &fixed_hits, &ferr) == 0 &&
         prs_hits_total(fixed_hits) > prs_hits_total(*hits)) {
-        prs_qbuild_clear(built);
-        *built = fixed;
+        compiled_clear(c);
+        *c = fixed;
         prs_hits_free(*hits);
         *hits = fixed_hits;
         return 1;
     }
     prs_hits_free(fixed_hits);
-    prs_qbuild_clear(&fixed);
+    compiled_clear(&fixed);
     return 0;
 }
 
@@ -399,7 +429,7 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
                struct prs_search_result *out, struct prs_err *err)
 {
     memset(out, 0, sizeof *out);
-    struct prs_qbuild built = {0};
+    struct compiled built = {0};
     struct prs_query *date = NULL, *filter = NULL;
     struct prs_query *ff[PRS_NFACETS] = {NULL};
     struct prs_hits *hits = NULL;
@@ -415,7 +445,7 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
         rc = compile(db, an, req, req->query, &built, err);
     if (rc < 0)
         goto out;
-    if (built.warning && !(out->warning = strdup(built.warning))) {
+    if (built.b.warning && !(out->warning = strdup(built.b.warning))) {
         rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
         goto out;
     }
@@ -427,7 +457,7 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
         /* Exact totals for the page counts a reporter sees. */
         .check_at_least = req->offset + req->limit + 100,
     };
-    rc = prs_db_search(db, built.query, &opts, &hits, err);
+    rc = prs_db_search(db, built.ranked, &opts, &hits, err);
     if (rc < 0)
         goto out;
     if ((req->suggest || req->correct) && !blank(req->query) &&
@@ -443,7 +473,7 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
     }
     out->total = prs_hits_total(hits);
     out->total_exact = prs_hits_total_exact(hits);
-    rc = load_hits(an, built.marker, hits, snippet_bytes, !req->no_snippets,
+    rc = load_hits(an, built.b.marker, hits, snippet_bytes, !req->no_snippets,
                    out, err);
     bool tiered = false;
     if (rc == 0) {
@@ -455,7 +485,7 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
     /* With the forgiving tier, facets count both tiers: the relaxed query
      * is their union, since it holds every release of the first. */
     if (rc == 0 && req->facets)
-        rc = count_facets(db, tiered ? built.relaxed : built.query, date, ff,
+        rc = count_facets(db, tiered ? built.b.relaxed : built.b.query, date, ff,
                           out, err);
     if (rc == 0 && req->suggest && suggestion && !out->corrected) {
         out->suggestion = suggestion;
@@ -468,7 +498,7 @@ out:
     prs_query_free(date);
     for (int f = 0; f < PRS_NFACETS; f++)
         prs_query_free(ff[f]);
-    prs_qbuild_clear(&built);
+    compiled_clear(&built);
     return rc;
 }
 
