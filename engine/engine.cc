@@ -950,8 +950,19 @@ static const Vocabulary &words(prs_db *db)
     return v;
 }
 
-extern "C" int prs_db_terms_each(struct prs_db *db, const char *prefix,
-                                 prs_term_fn fn, void *ctx,
+// The first term after every term that starts with p (byte order), or ""
+// when there is none: p with its last byte not 0xFF incremented.
+static std::string past_prefix(std::string p)
+{
+    while (!p.empty() && static_cast<unsigned char>(p.back()) == 0xFF)
+        p.pop_back();
+    if (!p.empty())
+        p.back() = static_cast<char>(static_cast<unsigned char>(p.back()) + 1);
+    return p;
+}
+
+extern "C" int prs_db_terms_walk(struct prs_db *db, const char *prefix,
+                                 prs_term_skip_fn fn, void *ctx,
                                  struct prs_err *err)
 try {
     require(db && fn, "no index or no callback");
@@ -959,32 +970,58 @@ try {
     if (!db->writable && !pfx.empty() && !prefixed(pfx)) {
         const Vocabulary &v = words(db);
         const char *text = v.text.data();
-        auto first = std::lower_bound(
+        auto it = std::lower_bound(
             v.start.begin(), v.start.end(), pfx,
             [text](uint32_t at, const std::string &p) {
                 return strcmp(text + at, p.c_str()) < 0;
             });
-        for (auto it = first; it != v.start.end(); ++it) {
+        while (it != v.start.end()) {
             const char *term = text + *it;
             if (strncmp(term, pfx.data(), pfx.size()) != 0)
                 break;
-            int rc = fn(term, strlen(term), v.freq[it - v.start.begin()], ctx);
+            size_t len = strlen(term), skip = 0;
+            int rc = fn(term, len, v.freq[it - v.start.begin()], &skip, ctx);
             if (rc != 0)
                 return rc;
+            if (skip == 0 || skip > len) {
+                ++it;
+                continue;
+            }
+            // The terms starting with term[0..skip) follow this one, as a
+            // rule a few: gallop over them, then bisect the last stride.
+            auto same = [&](uint32_t at) {
+                return strncmp(text + at, term, skip) == 0;
+            };
+            auto first = it + 1;
+            size_t n = static_cast<size_t>(v.start.end() - first), to = 1;
+            while (to <= n && same(first[to - 1]))
+                to *= 2;
+            it = std::partition_point(first + to / 2,
+                                      first + std::min(to, n), same);
         }
         return 0;
     }
     size_t called = 0;
     auto walk = [&] {
         Xapian::Database &x = db->db();
-        for (Xapian::TermIterator t = x.allterms_begin(pfx);
-             t != x.allterms_end(pfx); ++t) {
+        Xapian::TermIterator t = x.allterms_begin(pfx);
+        const Xapian::TermIterator end = x.allterms_end(pfx);
+        while (t != end) {
             const std::string term = *t;
-            uint64_t freq = t.get_termfreq();
+            size_t skip = 0;
             called++;
-            int rc = fn(term.c_str(), term.size(), freq, ctx);
+            int rc = fn(term.c_str(), term.size(), t.get_termfreq(), &skip,
+                        ctx);
             if (rc != 0)
                 return rc;
+            if (skip == 0 || skip > term.size()) {
+                ++t;
+                continue;
+            }
+            const std::string next = past_prefix(term.substr(0, skip));
+            if (next.empty())
+                break;
+            t.skip_to(next);
         }
         return 0;
     };
@@ -1001,6 +1038,30 @@ try {
 } catch (...) {
     return set_err_from_current_exception(err, at(db, "terms", "prefix",
                                                   prefix));
+}
+
+namespace {
+struct each_adapter {
+    prs_term_fn fn;
+    void *ctx;
+};
+} // namespace
+
+static int call_each(const char *term, size_t len, uint64_t termfreq,
+                     size_t *, void *ctx)
+{
+    auto *a = static_cast<each_adapter *>(ctx);
+    return a->fn(term, len, termfreq, a->ctx);
+}
+
+extern "C" int prs_db_terms_each(struct prs_db *db, const char *prefix,
+                                 prs_term_fn fn, void *ctx,
+                                 struct prs_err *err)
+{
+    if (!fn)
+        return prs_err_set(err, PRS_E_BADARG, "no index or no callback");
+    each_adapter a = {fn, ctx};
+    return prs_db_terms_walk(db, prefix, call_each, &a, err);
 }
 
 // ---- Queries ------------------------------------------------------------

@@ -150,6 +150,14 @@ typedef int (*prs_term_fn)(const char *term, size_t len, uint64_t termfreq,
                            void *ctx);
 int prs_db_terms_each(struct prs_db *db, const char *prefix, prs_term_fn fn,
                       void *ctx, struct prs_err *err);
+/* prs_db_terms_each() that fn can steer past terms it has no use for:
+ * setting *skip to n (1 <= n <= len) goes on after every term that starts
+ * with this term's first n bytes. A search for the words near a misspelt
+ * one passes over each prefix no such word starts with (search/spell.c). */
+typedef int (*prs_term_skip_fn)(const char *term, size_t len,
+                                uint64_t termfreq, size_t *skip, void *ctx);
+int prs_db_terms_walk(struct prs_db *db, const char *prefix,
+                      prs_term_skip_fn fn, void *ctx, struct prs_err *err);
 
 /* ---- Queries -------------------------------------------------------- */
 

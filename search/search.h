@@ -128,7 +128,8 @@ int prs_search_date_bound(const char *date, bool upper, char *out);
  * within edit distance 2 that starts with the same letter (a, å and ä
  * count as one letter, so do o and ö); the rest of the text is kept. *out
  * is malloc'ed, or NULL when no word was replaced. Bounded: at most
- * PRS_SPELL_MAX_SCAN terms are looked at per word. */
+ * PRS_SPELL_MAX_SCAN terms are looked at per word, not counting those
+ * skipped unread because no word near it starts as they do. */
 #define PRS_SPELL_MAX_SCAN 200000
 int prs_spell_suggest(struct prs_db *db, struct prs_analyzer *an,
                       const char *query, char **out, struct prs_err *err);

@@ -5,11 +5,13 @@
  * Xapian's spelling table would need its own data written at index time;
  * these work on any index. They stay bounded: candidates for a misspelt
  * word are the terms sharing its first letter (å/ä with a, ö with o, so
- * "osterrike" finds "österrike"), at most PRS_SPELL_MAX_SCAN of them, and
- * a length filter skips most before the edit distance is computed.
+ * "osterrike" finds "österrike"), walked as a Levenshtein automaton that
+ * skips every prefix no near term starts with (struct candidate), and at
+ * most PRS_SPELL_MAX_SCAN of them are read.
  */
 #include "search.h"
 
+#include "schema.h"
 #include "strutil.h"
 
 #include <stdint.h>
@@ -17,98 +19,136 @@
 #include <string.h>
 
 #define WORD_MAX 64 /* code points; longer words are never corrected */
+/* Rows a term can have before it is too long to be near a word: row i of
+ * the table is at least i - WORD_MAX everywhere, and a limit is at most 2. */
+#define ROWS_MAX (WORD_MAX + 3)
 
-/* Decodes well-formed UTF-8 (as terms and analyzer output are) into code
- * points; returns the count, or -1 if it does not fit. */
+/* Decodes the code point of well-formed UTF-8 (as terms and analyzer
+ * output are) at s[*at..len) into *cp and moves *at past it; false if
+ * it is cut short. */
+static bool next_code_point(const char *s, size_t len, size_t *at,
+                            uint32_t *cp)
+{
+    size_t i = *at;
+    unsigned char c = (unsigned char)s[i];
+    int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+    if (i + (size_t)extra >= len)
+        return false;
+    uint32_t v = extra == 0 ? c : extra == 1 ? c & 0x1F : extra == 2 ? c & 0x0F : c & 0x07;
+    for (int k = 1; k <= extra; k++)
+        v = (v << 6) | ((unsigned char)s[i + (size_t)k] & 0x3F);
+    *cp = v;
+    *at = i + (size_t)extra + 1;
+    return true;
+}
+
+/* Decodes s[0..len) into code points; returns the count, or -1 if it does
+ * not fit. */
 static int decode(const char *s, size_t len, uint32_t *out, int cap)
 {
     int n = 0;
     for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        uint32_t cp;
-        int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-        if (i + (size_t)extra >= len)
+        if (n == cap || !next_code_point(s, len, &i, &out[n]))
             return -1;
-        cp = extra == 0 ? c : extra == 1 ? c & 0x1F : extra == 2 ? c & 0x0F : c & 0x07;
-        for (int k = 1; k <= extra; k++)
-            cp = (cp << 6) | ((unsigned char)s[i + (size_t)k] & 0x3F);
-        if (n == cap)
-            return -1;
-        out[n++] = cp;
-        i += (size_t)extra + 1;
+        n++;
     }
     return n;
 }
 
-/* Levenshtein distance of a and b, or limit + 1 once it must exceed limit.
- * Only the band of cells within limit of the diagonal can hold a distance
- * up to limit (Ukkonen), so each row computes those alone; the cells just
- * outside it count as limit + 1. */
-static int distance(const uint32_t *a, int na, const uint32_t *b, int nb,
-                    int limit)
-{
-    const int over = limit + 1;
-    int prev[WORD_MAX + 2], cur[WORD_MAX + 2];
-    if (abs(na - nb) > limit)
-        return over;
-    for (int j = 0; j <= nb + 1; j++)
-        prev[j] = j <= limit ? j : over;
-    for (int i = 1; i <= na; i++) {
-        int lo = i - limit > 1 ? i - limit : 1;
-        int hi = i + limit < nb ? i + limit : nb;
-        cur[lo - 1] = lo == 1 && i <= limit ? i : over;
-        cur[hi + 1] = over;
-        int best = cur[lo - 1];
-        for (int j = lo; j <= hi; j++) {
-            int d = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            if (prev[j] + 1 < d)
-                d = prev[j] + 1;
-            if (cur[j - 1] + 1 < d)
-                d = cur[j - 1] + 1;
-            cur[j] = d < over ? d : over;
-            if (cur[j] < best)
-                best = cur[j];
-        }
-        if (best > limit)
-            return over;
-        memcpy(prev + lo - 1, cur + lo - 1, sizeof(int) * (size_t)(hi - lo + 3));
-    }
-    return prev[nb];
-}
-
-/* Code points in well-formed UTF-8 s[0..len): its bytes that start one. */
-static int code_points(const char *s, size_t len)
-{
-    int n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
-}
-
+/* The search for the terms within limit edits (Levenshtein) of a word: a
+ * Levenshtein automaton run over the sorted terms as a dynamic-programming
+ * table, one row per code point of a term, row i holding the distances
+ * between the term's first i code points and each prefix of the word.
+ * A term shares the rows of the prefix it has in common with the previous
+ * one. A row with every cell over limit means that no term starting with
+ * those code points is near the word: the walk skips them all
+ * (prs_db_terms_walk()), so a misspelt word reads a few hundred of the
+ * tens of thousands of terms sharing its first letter. */
 struct candidate {
     const uint32_t *word;
     int nword;
     int limit;
     size_t scanned;
+    int rows[ROWS_MAX + 1][WORD_MAX + 1];
+    size_t ends[ROWS_MAX + 1]; /* bytes of the first i code points */
+    int depth;                 /* rows valid for prefix[0..ends[depth]) */
+    char prefix[PRS_TERM_MAX + 1];
     int best_dist;
     uint64_t best_freq;
     char best[256];
 };
 
-static int on_candidate(const char *term, size_t len, uint64_t freq, void *ctx)
+/* Fills row i from row i - 1 for the term's code point cp; true if some
+ * cell is within limit. Only cells within limit of the diagonal can be
+ * (Ukkonen): the others are left out, and those just outside the band
+ * are set to limit + 1 for the next row to read. */
+static bool fill_row(struct candidate *c, int i, uint32_t cp)
+{
+    const int over = c->limit + 1;
+    const int *up = c->rows[i - 1];
+    int *row = c->rows[i];
+    int lo = i - c->limit > 1 ? i - c->limit : 1;
+    int hi = i + c->limit < c->nword ? i + c->limit : c->nword;
+    row[lo - 1] = lo == 1 && i <= c->limit ? i : over;
+    if (hi < c->nword)
+        row[hi + 1] = over;
+    int least = row[lo - 1];
+    for (int j = lo; j <= hi; j++) {
+        int d = up[j - 1] + (cp != c->word[j - 1]);
+        if (up[j] + 1 < d)
+            d = up[j] + 1;
+        if (row[j - 1] + 1 < d)
+            d = row[j - 1] + 1;
+        row[j] = d < over ? d : over;
+        if (row[j] < least)
+            least = row[j];
+    }
+    return least <= c->limit;
+}
+
+/* The distance of the term whose rows end at row i: limit + 1 when its
+ * last cell lies outside the band. */
+static int term_distance(const struct candidate *c, int i)
+{
+    return abs(i - c->nword) > c->limit ? c->limit + 1 : c->rows[i][c->nword];
+}
+
+static int on_candidate(const char *term, size_t len, uint64_t freq,
+                        size_t *skip, void *ctx)
 {
     struct candidate *c = ctx;
-    uint32_t cps[WORD_MAX];
     if (++c->scanned > PRS_SPELL_MAX_SCAN)
         return 1;
-    if (len >= sizeof c->best || freq == 0 ||
-        abs(code_points(term, len) - c->nword) > c->limit)
+    if (len > PRS_TERM_MAX) {
+        c->depth = 0;
         return 0;
-    int n = decode(term, len, cps, WORD_MAX);
-    if (n < 0)
-        return 0;
-    int d = distance(c->word, c->nword, cps, n, c->limit);
-    if (d == 0 || d > c->limit)
+    }
+    /* Keep the rows of the prefix this term shares with the last one. */
+    size_t same = 0, known = c->ends[c->depth];
+    while (same < known && same < len && term[same] == c->prefix[same])
+        same++;
+    int i = c->depth;
+    while (c->ends[i] > same)
+        i--;
+    size_t at = c->ends[i];
+    while (at < len) {
+        uint32_t cp;
+        size_t from = at;
+        if (i == ROWS_MAX || !next_code_point(term, len, &at, &cp)) {
+            c->depth = 0; /* not a word this could correct to */
+            return 0;
+        }
+        for (size_t k = from; k < at; k++)
+            c->prefix[k] = term[k];
+        c->ends[++i] = at;
+        c->depth = i;
+        if (!fill_row(c, i, cp)) {
+            *skip = at;
+            return 0;
+        }
+    }
+    int d = term_distance(c, i);
+    if (d == 0 || d > c->limit || freq == 0 || len >= sizeof c->best)
         return 0;
     if (d < c->best_dist || (d == c->best_dist && freq > c->best_freq)) {
         c->best_dist = d;
@@ -152,6 +192,8 @@ static int correct_word(struct prs_db *db, const char *word, size_t len,
         return 0;
     struct candidate c = {.word = cps, .nword = n, .limit = n <= 4 ? 1 : 2,
                           .best_dist = 99};
+    for (int j = 0; j <= n; j++)
+        c.rows[0][j] = j <= c.limit ? j : c.limit + 1;
     char self[8];
     size_t first = 1;
     while (first < len && ((unsigned char)word[first] & 0xC0) == 0x80)
@@ -162,7 +204,7 @@ static int correct_word(struct prs_db *db, const char *word, size_t len,
     first_letters(cps[0], self, letters);
     for (int i = 0; letters[i]; i++) {
         c.scanned = 0;
-        int rc = prs_db_terms_each(db, letters[i], on_candidate, &c, err);
+        int rc = prs_db_terms_walk(db, letters[i], on_candidate, &c, err);
         if (rc < 0)
             return rc;
     }

@@ -772,6 +772,76 @@ static void terms_each_with_prefix_and_freq(void **state)
     assert_int_equal(l.calls, 0);
 }
 
+/* Skips as set by a test: at the term skip_at, skip its first skip_n
+ * bytes' worth of terms. */
+struct skip_log {
+    struct term_log log;
+    const char *skip_at[3];
+    size_t skip_n[3];
+};
+
+static int skip_term(const char *t, size_t len, uint64_t freq, size_t *skip,
+                     void *ctx)
+{
+    struct skip_log *l = ctx;
+    for (int i = 0; i < 3 && l->skip_at[i]; i++)
+        if (strlen(l->skip_at[i]) == len && memcmp(t, l->skip_at[i], len) == 0)
+            *skip = l->skip_n[i];
+    return log_term(t, len, freq, &l->log);
+}
+
+/* prs_db_terms_walk() goes on after the terms sharing the first n bytes of
+ * the term where fn asks, from Xapian's term list (a writer) and from
+ * the reader's words alike. */
+static void terms_walk_skips_the_terms_fn_asks_it_to(void **state)
+{
+    (void)state;
+    struct prs_err err = {0};
+    static const char *const words[] = {"alfa", "alfabet", "alfons", "alg",
+                                        "alp", "als", "bo", "öl", "öra",
+                                        "öst", NULL};
+    struct prs_db *w = open_ok("walk", PRS_DB_WRITE);
+    struct prs_xdoc *d = prs_xdoc_new(&err);
+    for (unsigned i = 0; words[i]; i++)
+        check(prs_xdoc_add_posting(d, words[i], strlen(words[i]), i + 1, 1,
+                                   &err), &err);
+    check(prs_db_replace(w, "one", d, &err), &err);
+    prs_xdoc_free(d);
+    check(prs_db_commit(w, &err), &err);
+    struct prs_db *r = open_ok("walk", PRS_DB_READ);
+    struct prs_db *handles[] = {w, r};
+    for (int h = 0; h < 2; h++) {
+        /* Past "alf*" at alfa, past "alp*" (itself only) at alp. */
+        struct skip_log l = {.skip_at = {"alfa", "alp"}, .skip_n = {3, 3}};
+        check(prs_db_terms_walk(handles[h], "al", skip_term, &l, &err), &err);
+        assert_string_equal(l.log.text, "alfa:1;alg:1;alp:1;als:1;");
+        /* The whole term: its longer words go, its siblings stay. */
+        memset(&l, 0, sizeof l);
+        l.skip_at[0] = "alfa";
+        l.skip_n[0] = 4;
+        check(prs_db_terms_walk(handles[h], "al", skip_term, &l, &err), &err);
+        assert_string_equal(l.log.text, "alfa:1;alfons:1;alg:1;alp:1;als:1;");
+        /* A two-byte letter: past every word starting with ö, to the end. */
+        memset(&l, 0, sizeof l);
+        l.skip_at[0] = "bo";
+        l.skip_n[0] = 1;
+        l.skip_at[1] = "öl";
+        l.skip_n[1] = 2;
+        check(prs_db_terms_walk(handles[h], "b", skip_term, &l, &err), &err);
+        check(prs_db_terms_walk(handles[h], "ö", skip_term, &l, &err), &err);
+        assert_string_equal(l.log.text, "bo:1;öl:1;");
+        /* A skip longer than the term is no skip. */
+        memset(&l, 0, sizeof l);
+        l.skip_at[0] = "alg";
+        l.skip_n[0] = 9;
+        check(prs_db_terms_walk(handles[h], "al", skip_term, &l, &err), &err);
+        assert_string_equal(l.log.text,
+                            "alfa:1;alfabet:1;alfons:1;alg:1;alp:1;als:1;");
+    }
+    prs_db_close(r);
+    prs_db_close(w);
+}
+
 /* A reader keeps the words in memory (engine.cc, words()); a commit it
  * reopens to brings the new ones and the new frequencies. */
 static void reader_words_follow_commits(void **state)
@@ -1493,6 +1563,7 @@ int main(void)
     };
     const struct CMUnitTest queries[] = {
         cmocka_unit_test(terms_each_with_prefix_and_freq),
+        cmocka_unit_test(terms_walk_skips_the_terms_fn_asks_it_to),
         cmocka_unit_test(reader_words_follow_commits),
         cmocka_unit_test(value_counts_follow_commits),
         cmocka_unit_test(term_and_boolean_queries),
