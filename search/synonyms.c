@@ -21,9 +21,18 @@ struct group {
     size_t n;
 };
 
+/* A phrase by the text or the stem of its first word: a lookup reads
+ * only the phrases that can start where the query does. */
+struct first_word {
+    const char *key;
+    uint32_t group, phrase;
+};
+
 struct prs_synonyms {
     struct group *g;
     size_t n, cap;
+    struct first_word *by_text, *by_stem; /* sorted by key (reindex()) */
+    size_t ntext, nstem;
 };
 
 static void phrase_clear(struct prs_syn_phrase *p)
@@ -56,7 +65,51 @@ void prs_synonyms_free(struct prs_synonyms *s)
     for (size_t i = 0; i < s->n; i++)
         group_clear(&s->g[i]);
     free(s->g);
+    free(s->by_text);
+    free(s->by_stem);
     free(s);
+}
+
+static int cmp_first_word(const void *a, const void *b)
+{
+    const struct first_word *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c == 0)
+        c = x->group != y->group ? (x->group < y->group ? -1 : 1)
+                                 : (x->phrase > y->phrase) - (x->phrase < y->phrase);
+    return c;
+}
+
+/* Rebuilds the first-word tables after groups were added. */
+static int reindex(struct prs_synonyms *s)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < s->n; g++)
+        n += s->g[g].n;
+    struct first_word *text = malloc((n ? n : 1) * sizeof *text);
+    struct first_word *stem = malloc((n ? n : 1) * sizeof *stem);
+    if (!text || !stem || s->n > UINT32_MAX) {
+        free(text);
+        free(stem);
+        return PRS_E_NOMEM;
+    }
+    size_t nt = 0, ns = 0;
+    for (size_t g = 0; g < s->n; g++)
+        for (size_t i = 0; i < s->g[g].n; i++) {
+            const struct prs_syn_word *w = &s->g[g].p[i].words[0];
+            text[nt++] = (struct first_word){w->text, (uint32_t)g, (uint32_t)i};
+            if (!w->number)
+                stem[ns++] = (struct first_word){w->stem, (uint32_t)g, (uint32_t)i};
+        }
+    qsort(text, nt, sizeof *text, cmp_first_word);
+    qsort(stem, ns, sizeof *stem, cmp_first_word);
+    free(s->by_text);
+    free(s->by_stem);
+    s->by_text = text;
+    s->by_stem = stem;
+    s->ntext = nt;
+    s->nstem = ns;
+    return 0;
 }
 
 size_t prs_synonyms_count(const struct prs_synonyms *s)
@@ -246,6 +299,8 @@ int prs_synonyms_parse(struct prs_synonyms *s, struct prs_analyzer *an,
             prs_err_prefix(err, "%s:%zu", name, lineno);
         group_clear(&g);
     }
+    if (rc == 0 && reindex(s) < 0)
+        rc = PRS_E_NOMEM;
     if (rc < 0) { /* all or nothing */
         for (size_t i = first_new; i < s->n; i++)
             group_clear(&s->g[i]);
@@ -444,6 +499,9 @@ int prs_synonyms_learn(struct prs_synonyms *s, struct prs_analyzer *an,
     free(all.v);
     free(own.v);
     free(names);
+    /* Groups learned before a failure stay, and are looked up. */
+    if (reindex(s) < 0 && rc == 0)
+        rc = prs_err_set(err, PRS_E_NOMEM, "out of memory");
     return rc;
 }
 
@@ -502,6 +560,54 @@ static bool phrase_matches(const struct prs_syn_phrase *p,
     return true;
 }
 
+/* The entries of v[0..n) whose key is key: v[*lo..*hi). */
+static void key_range(const struct first_word *v, size_t n, const char *key,
+                      size_t *lo, size_t *hi)
+{
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (strcmp(v[m].key, key) < 0)
+            a = m + 1;
+        else
+            b = m;
+    }
+    *lo = a;
+    for (b = a; b < n && strcmp(v[b].key, key) == 0; b++)
+        ;
+    *hi = b;
+}
+
+/* The phrases whose first word may match a query's first word q[0]: by
+ * its text, and by its stem unless q[0] is a number (word_matches()):
+ * v[t][lo[t]..hi[t]) for t = 0, 1. */
+struct candidates {
+    const struct first_word *v[2];
+    size_t lo[2], hi[2];
+};
+
+static void find_candidates(const struct prs_synonyms *s,
+                            const struct prs_syn_word *q,
+                            struct candidates *c)
+{
+    key_range(s->by_text, s->ntext, q->text, &c->lo[0], &c->hi[0]);
+    c->v[0] = s->by_text;
+    c->v[1] = s->by_stem;
+    c->lo[1] = c->hi[1] = 0;
+    if (!q->number)
+        key_range(s->by_stem, s->nstem, q->stem, &c->lo[1], &c->hi[1]);
+}
+
+/* Whether group g has a phrase of best words that q[0..best) equals. */
+static bool group_holds(const struct group *gr, const struct prs_syn_word *q,
+                        size_t best)
+{
+    for (size_t i = 0; i < gr->n; i++)
+        if (gr->p[i].n == best && phrase_matches(&gr->p[i], q, best))
+            return true;
+    return false;
+}
+
 size_t prs_synonyms_lookup(const struct prs_synonyms *s,
                            const struct prs_syn_word *q, size_t n,
                            const struct prs_syn_phrase **alts, size_t max,
@@ -509,18 +615,33 @@ size_t prs_synonyms_lookup(const struct prs_synonyms *s,
 {
     size_t best = 0;
     *nalts = 0;
-    for (size_t g = 0; s && g < s->n; g++)
-        for (size_t i = 0; i < s->g[g].n; i++)
-            if (s->g[g].p[i].n > best && phrase_matches(&s->g[g].p[i], q, n))
-                best = s->g[g].p[i].n;
+    if (!s || n == 0 || s->n == 0)
+        return 0;
+    struct candidates c;
+    find_candidates(s, q, &c);
+    for (int t = 0; t < 2; t++)
+        for (size_t k = c.lo[t]; k < c.hi[t]; k++) {
+            const struct prs_syn_phrase *p =
+                &s->g[c.v[t][k].group].p[c.v[t][k].phrase];
+            if (p->n > best && phrase_matches(p, q, n))
+                best = p->n;
+        }
     if (best == 0)
         return 0;
-    for (size_t g = 0; g < s->n; g++) {
+    /* The groups holding such a phrase, in the order they were added. */
+    for (size_t from = 0; *nalts < max;) {
+        size_t g = SIZE_MAX;
+        for (int t = 0; t < 2; t++)
+            for (size_t k = c.lo[t]; k < c.hi[t]; k++) {
+                size_t cg = c.v[t][k].group;
+                if (cg >= from && cg < g && group_holds(&s->g[cg], q, best))
+                    g = cg;
+            }
+        if (g == SIZE_MAX)
+            break;
+        from = g + 1;
         const struct group *gr = &s->g[g];
-        bool holds = false;
-        for (size_t i = 0; i < gr->n && !holds; i++)
-            holds = gr->p[i].n == best && phrase_matches(&gr->p[i], q, best);
-        for (size_t i = 0; holds && i < gr->n && *nalts < max; i++) {
+        for (size_t i = 0; i < gr->n && *nalts < max; i++) {
             const struct prs_syn_phrase *p = &gr->p[i];
             if (p->n == best && phrase_matches(p, q, best))
                 continue;

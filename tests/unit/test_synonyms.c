@@ -101,6 +101,42 @@ static void file_groups_find_each_other(void **state)
     prs_synonyms_free(s);
 }
 
+/* A phrase in several groups gets the other phrases of each, in the
+ * order of the file and once each; the longest phrase that the query
+ * starts with wins, whichever group holds it, and a later parse adds
+ * to what is looked up. */
+static void phrases_of_several_groups(void **state)
+{
+    (void)state;
+    struct prs_synonyms *s = parse_ok(
+        "msb = myndigheten för samhällsskydd och beredskap\n"
+        "räddningsverket = msb = krisberedskapsmyndigheten\n"
+        "kris = krisberedskapsmyndigheten\n"
+        "myndigheten = verket\n");
+    size_t k = 0;
+    assert_string_equal(lookup(s, "msb", &k),
+                        "myndigheten för samhällsskydd och beredskap|"
+                        "räddningsverket|krisberedskapsmyndigheten");
+    assert_int_equal(k, 1);
+    assert_string_equal(lookup(s, "krisberedskapsmyndigheten", &k),
+                        "räddningsverket|msb|kris");
+    /* Five words beat one: only the group of the long phrase. */
+    assert_string_equal(
+        lookup(s, "Myndigheten för samhällsskydd och beredskap meddelar", &k),
+        "msb");
+    assert_int_equal(k, 5);
+    assert_string_equal(lookup(s, "myndigheter", &k), "verket");
+    assert_int_equal(k, 1);
+    struct prs_err err = {0};
+    const char *more = "kris = nödläge\n";
+    assert_int_equal(prs_synonyms_parse(s, an, more, strlen(more), "more.txt",
+                                        &err),
+                     0);
+    assert_string_equal(lookup(s, "kris", &k),
+                        "krisberedskapsmyndigheten|nödläge");
+    prs_synonyms_free(s);
+}
+
 static void bad_lines_are_errors_naming_the_line(void **state)
 {
     (void)state;
@@ -302,6 +338,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(file_groups_find_each_other),
+        cmocka_unit_test(phrases_of_several_groups),
         cmocka_unit_test(bad_lines_are_errors_naming_the_line),
         cmocka_unit_test(files_missing_unreadable_and_bundled),
         cmocka_unit_test(abbreviations_are_learned_from_releases),
