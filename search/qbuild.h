@@ -6,7 +6,8 @@
  * terms and prefixes that engine/schema.h gives indexed words:
  *
  *   word            OR(exact, Z+stem, Z+lemma stem, P+lemma, AND of its
- *                   compound parts, ZF+folded stem), the
+ *                   compound parts, ZF+folded stem unless typed with
+ *                   å/ä/ö, when the stem finds what it would), the
  *                   later ones scaled down: a release with the very form
  *                   ranks above its inflections, those above compounds
  *                   holding the word ("kablar" finds "undervattenskablar")
