@@ -108,6 +108,8 @@ struct builder {
      * continues a run grouped with its synonyms (NULL: none). */
     const struct prs_qnode *top;
     bool *in_run;
+    /* Words match by their exact form alone (an optional stop word). */
+    bool exact_only;
 };
 
 static const char *field_prefix(int field)
@@ -425,8 +427,9 @@ static struct prs_query *token_query(struct builder *b, const struct tok *t,
                                      int field)
 {
     struct alts a = {0};
+    bool word = t->kind == PRS_TOK_WORD && !b->exact_only;
     alts_add(b, &a, field_term(b, field, false, t->text), 1.0);
-    if (t->kind == PRS_TOK_WORD) {
+    if (word) {
         alts_add(b, &a, field_term(b, field, true, t->stem), 1.0);
         if (field == PRS_QF_ANY) {
             lexicon_alts(b, t, &a);
@@ -438,7 +441,7 @@ static struct prs_query *token_query(struct builder *b, const struct tok *t,
         }
     }
     mark(b, &a, prs_marker_add_word(b->marker, t->text,
-                                    t->kind == PRS_TOK_WORD ? t->stem : NULL));
+                                    word ? t->stem : NULL));
     return alts_or(b, &a);
 }
 
@@ -666,16 +669,20 @@ static bool mark_stop_words(struct builder *b, const struct prs_qnode *n,
     return required;
 }
 
-/* build() without the typed prefix (or_typed_prefix()), for an optional
- * stop word: its completions ("till" -> tillsammans, tillväxt, ...) are
- * among the longest lists in the index, and could only reorder the
- * matches of the other words. */
-static struct prs_query *build_untyped(struct builder *b,
-                                       const struct prs_qnode *n)
+/* build() for an optional stop word: its exact form alone, without the
+ * typed prefix (or_typed_prefix()) or the other forms of token_query().
+ * Its completions ("till" -> tillsammans, tillväxt, ...), stem and
+ * folded stem are among the longest lists in the index, and could only
+ * reorder the matches of the other words; read beside the exact form's
+ * list for each of those matches, they were a tenth of all query time. */
+static struct prs_query *build_optional_stop_word(struct builder *b,
+                                                  const struct prs_qnode *n)
 {
     size_t typing_at = b->typing_at;
     b->typing_at = SIZE_MAX;
+    b->exact_only = true;
     struct prs_query *q = build(b, n);
+    b->exact_only = false;
     b->typing_at = typing_at;
     return q;
 }
@@ -897,7 +904,7 @@ static struct prs_query *build(struct builder *b, const struct prs_qnode *n)
                               mark_stop_words(b, n, stop);
         for (size_t i = 0; i < n->nchildren; i++) {
             subs[i] = stops_optional && stop[i]
-                          ? build_untyped(b, n->children[i])
+                          ? build_optional_stop_word(b, n->children[i])
                           : build(b, n->children[i]);
             if (!subs[i] && b->err->code < 0) {
                 for (size_t k = 0; k < i; k++)

@@ -25,6 +25,8 @@
  *                   (not a stop word that is optional: its completions
  *                   could only reorder the other words' matches, at the
  *                   cost of some of the longest lists in the index)
+ *   stop word       optional beside other words ("handel med haj"), and
+ *                   then its exact form alone, for the same reason
  *   kkv             a word or run of plain words that is a phrase of the
  *                   synonyms (search/synonyms.h) also matches the other
  *                   phrases of its group: OR(the words, 0.8 x SYNONYM(the

@@ -141,6 +141,21 @@ static void word_also_matches_folded_form_below_exact(void **state)
 
 /* Plain lists of 3+ words get an all-but-one query; phrases, operators
  * and short lists do not. */
+/* A stop word beside other words is optional, and matches as typed
+ * only; alone, or with only stop words, it is required with all its
+ * forms. */
+static void optional_stop_words_match_as_typed(void **state)
+{
+    (void)state;
+    char *desc = describe("handel med haj");
+    if (!strstr(desc, "AND_MAYBE med)") || strstr(desc, "Zmed"))
+        fail_msg("handel med haj: %s", desc);
+    free(desc);
+    assert_compiles_to("med", (const char *[]){"med", "Zmed", NULL});
+    assert_compiles_to("för att",
+                       (const char *[]){"Zför", "Zatt", "AND", NULL});
+}
+
 static void plain_word_lists_get_a_forgiving_query(void **state)
 {
     (void)state;
@@ -277,6 +292,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(word_matches_exact_form_and_stem),
         cmocka_unit_test(word_also_matches_folded_form_below_exact),
+        cmocka_unit_test(optional_stop_words_match_as_typed),
         cmocka_unit_test(plain_word_lists_get_a_forgiving_query),
         cmocka_unit_test(colon_genitive_searches_the_base),
         cmocka_unit_test(hyphenated_word_is_joined_or_phrase),
