@@ -368,6 +368,94 @@ void set_weighting(Xapian::Enquire &enq)
     enq.set_weighting_scheme(Xapian::BM25Weight());
 }
 
+// A match by docid and weight, in rank order.
+struct ranked {
+    Xapian::docid did;
+    double weight;
+};
+
+// The documents of a sorted docid list, weightless: restricts a query to
+// them (rescore()).
+class DocListSource : public Xapian::PostingSource {
+    std::vector<Xapian::docid> ids_;
+    size_t at_ = 0;
+    bool started_ = false;
+
+  public:
+    explicit DocListSource(std::vector<Xapian::docid> ids)
+        : ids_(std::move(ids))
+    {
+    }
+    void init(const Xapian::Database &) override
+    {
+        at_ = 0;
+        started_ = false;
+    }
+    Xapian::doccount get_termfreq_min() const override { return ids_.size(); }
+    Xapian::doccount get_termfreq_est() const override { return ids_.size(); }
+    Xapian::doccount get_termfreq_max() const override { return ids_.size(); }
+    void next(double) override
+    {
+        if (started_)
+            at_++;
+        started_ = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started_ = true;
+        at_ = static_cast<size_t>(
+            std::lower_bound(ids_.begin() + static_cast<long>(at_),
+                             ids_.end(), did) -
+            ids_.begin());
+    }
+    bool at_end() const override { return started_ && at_ >= ids_.size(); }
+    Xapian::docid get_docid() const override { return ids_[at_]; }
+    double get_weight() const override { return 0; }
+    DocListSource *clone() const override { return new DocListSource(ids_); }
+    std::string name() const override { return "prs_doclist"; }
+};
+
+// Adds the weight query gives each of the first window matches of hits
+// and sorts them again, ties in their first order.
+void rescore(prs_db *db, const Xapian::Query &query, size_t window,
+             std::vector<ranked> &hits)
+{
+    const size_t n = std::min(window, hits.size());
+    if (n < 2)
+        return; // one match, or none: nothing to reorder
+    std::vector<Xapian::docid> ids;
+    ids.reserve(n);
+    for (size_t i = 0; i < n; i++)
+        ids.push_back(hits[i].did);
+    std::sort(ids.begin(), ids.end());
+    auto *only = new DocListSource(ids);
+    Xapian::Enquire enq(db->db());
+    enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                Xapian::Query(only->release())));
+    set_weighting(enq);
+    enq.set_docid_order(Xapian::Enquire::DONT_CARE);
+    Xapian::MSet extra = enq.get_mset(0, static_cast<Xapian::doccount>(n));
+    std::vector<std::pair<Xapian::docid, double>> add;
+    add.reserve(extra.size());
+    for (Xapian::MSetIterator i = extra.begin(); i != extra.end(); ++i)
+        add.emplace_back(*i, i.get_weight());
+    std::sort(add.begin(), add.end());
+    for (size_t i = 0; i < n; i++) {
+        auto at = std::lower_bound(
+            add.begin(), add.end(), std::make_pair(hits[i].did, 0.0),
+            [](const std::pair<Xapian::docid, double> &a,
+               const std::pair<Xapian::docid, double> &b) {
+                return a.first < b.first;
+            });
+        if (at != add.end() && at->first == hits[i].did)
+            hits[i].weight += at->second;
+    }
+    std::stable_sort(hits.begin(), hits.begin() + static_cast<long>(n),
+                     [](const ranked &a, const ranked &b) {
+                         return a.weight > b.weight;
+                     });
+}
+
 void run_search(prs_db *db, const Xapian::Query &query,
                 const prs_search_opts *opts, prs_hits *out)
 {
@@ -377,18 +465,28 @@ void run_search(prs_db *db, const Xapian::Query &query,
     enq.set_docid_order(Xapian::Enquire::DONT_CARE);
     if (opts->sort == PRS_SORT_DATE)
         enq.set_sort_by_value_then_relevance(PRS_SLOT_DATE, true);
-    Xapian::MSet mset = enq.get_mset(to_doccount(opts->offset),
-                                     to_doccount(opts->limit),
+    // Rescoring reorders the first window matches: a page that starts in
+    // it needs them all, one after it does not.
+    const bool rescoring = opts->rescore && opts->sort == PRS_SORT_RELEVANCE &&
+                           opts->offset < opts->rescore_window;
+    const size_t end = opts->offset + opts->limit;
+    const size_t from = rescoring ? 0 : opts->offset;
+    const size_t to = rescoring ? std::max(end, opts->rescore_window) : end;
+    Xapian::MSet mset = enq.get_mset(to_doccount(from), to_doccount(to - from),
                                      to_doccount(opts->check_at_least));
-    // No mset.fetch(): in 1.4.22 the whole-MSet form reads outside the
-    // MSet when the page does not start at 0 (a crash at offset 1), and
-    // for a local glass index it is only a prefetch hint anyway.
+    std::vector<ranked> order;
+    order.reserve(mset.size());
+    for (Xapian::MSetIterator i = mset.begin(); i != mset.end(); ++i)
+        order.push_back({*i, i.get_weight()});
+    if (rescoring)
+        rescore(db, opts->rescore->q, opts->rescore_window, order);
     out->hits.clear();
-    out->hits.reserve(mset.size());
-    for (Xapian::MSetIterator i = mset.begin(); i != mset.end(); ++i) {
+    for (size_t k = opts->offset - from; k < order.size() && k < end - from;
+         k++) {
         hit h;
-        h.score = i.get_weight();
-        Xapian::Document doc = i.get_document();
+        h.score = order[k].weight;
+        Xapian::Document doc =
+            db->db().get_document(order[k].did, Xapian::DOC_ASSUME_VALID);
         h.data = db->codec.unpack(db->db(), doc.get_data());
         for (unsigned slot = 0; slot < 32; slot++) {
             if (!(opts->value_slots & (UINT32_C(1) << slot)))
@@ -1241,74 +1339,6 @@ try {
     return new_query(Xapian::Query(src->release()));
 } catch (...) {
     set_err_from_current_exception(err, at(nullptr, "recency query"));
-    return nullptr;
-}
-
-// The releases of a NEAR query and their weights, found by a query of
-// their own when the match starts (prs_query_near_up_front()). Xapian
-// merges them like a posting list.
-class UpFrontSource : public Xapian::PostingSource {
-    Xapian::Query query_;
-    std::vector<std::pair<Xapian::docid, double>> hits_; // by docid
-    size_t at_ = 0;
-    bool started_ = false;
-
-  public:
-    explicit UpFrontSource(Xapian::Query query) : query_(std::move(query)) {}
-    void init(const Xapian::Database &database) override
-    {
-        hits_.clear();
-        at_ = 0;
-        started_ = false;
-        Xapian::Enquire enq(database);
-        enq.set_query(query_);
-        set_weighting(enq);
-        enq.set_docid_order(Xapian::Enquire::DONT_CARE);
-        Xapian::MSet mset = enq.get_mset(0, database.get_doccount());
-        double max_weight = 0;
-        hits_.reserve(mset.size());
-        for (Xapian::MSetIterator i = mset.begin(); i != mset.end(); ++i) {
-            hits_.emplace_back(*i, i.get_weight());
-            max_weight = std::max(max_weight, i.get_weight());
-        }
-        std::sort(hits_.begin(), hits_.end());
-        set_maxweight(max_weight);
-    }
-    Xapian::doccount get_termfreq_min() const override { return hits_.size(); }
-    Xapian::doccount get_termfreq_est() const override { return hits_.size(); }
-    Xapian::doccount get_termfreq_max() const override { return hits_.size(); }
-    void next(double) override
-    {
-        if (started_)
-            at_++;
-        started_ = true;
-    }
-    void skip_to(Xapian::docid did, double) override
-    {
-        started_ = true;
-        while (at_ < hits_.size() && hits_[at_].first < did)
-            at_++;
-    }
-    bool at_end() const override { return started_ && at_ >= hits_.size(); }
-    Xapian::docid get_docid() const override { return hits_[at_].first; }
-    double get_weight() const override { return hits_[at_].second; }
-    UpFrontSource *clone() const override { return new UpFrontSource(query_); }
-    std::string name() const override { return "prs_up_front"; }
-    std::string get_description() const override
-    {
-        return "UpFront(" + query_.get_description() + ")";
-    }
-};
-
-extern "C" struct prs_query *prs_query_near_up_front(const char *const *terms,
-                                                     size_t n, unsigned window,
-                                                     struct prs_err *err)
-try {
-    auto *src = new UpFrontSource(
-        positional(Xapian::Query::OP_NEAR, terms, n, window));
-    return new_query(Xapian::Query(src->release()));
-} catch (...) {
-    set_err_from_current_exception(err, at(nullptr, "near query"));
     return nullptr;
 }
 

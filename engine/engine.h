@@ -185,15 +185,6 @@ struct prs_query *prs_query_phrase(const char *const *terms, size_t n,
 /* Terms in any order within window positions. */
 struct prs_query *prs_query_near(const char *const *terms, size_t n,
                                  unsigned window, struct prs_err *err);
-/* The releases and weights of prs_query_near(), found up front by a query
- * of their own when the match starts. For the optional side of
- * PRS_QOP_AND_MAYBE beside a query that matches many more releases than
- * the terms do together. There Xapian 1.4's own NEAR reads the terms'
- * positions in each of those releases (some 4 us each), and gives its
- * weight to some that lack one of the terms. */
-struct prs_query *prs_query_near_up_front(const char *const *terms, size_t n,
-                                          unsigned window,
-                                          struct prs_err *err);
 /* All terms starting with prefix, OR'ed as synonyms; at most max_terms of
  * the most frequent are used (0: no limit). */
 struct prs_query *prs_query_prefix(const char *prefix, unsigned max_terms,
@@ -236,6 +227,12 @@ struct prs_search_opts {
     /* Slots (bit n: slot n < 32) whose values the hits keep for
      * prs_hits_value(); 0: none, as reading values costs. */
     uint32_t value_slots;
+    /* Weighed on the best rescore_window matches alone, which it then
+     * reorders; the matches after them keep their order. For what costs
+     * too much to weigh every match by, as proximity does (it reads
+     * positions). With PRS_SORT_RELEVANCE only; NULL: none. */
+    const struct prs_query *rescore;
+    size_t rescore_window;
 };
 
 struct prs_hits;

@@ -1056,7 +1056,7 @@ static struct prs_query *qlist_or(struct builder *b, struct qlist *l)
 }
 
 /* What ranks a release higher among those the plain words of n (a word,
- * or an AND's words) match, as one optional query:
+ * or an AND's words) match, as two optional queries:
  *  - title: OR(ZS+stem, ...) scaled by PRS_TITLE_BONUS. The unprefixed
  *    terms already count a title word with a higher wdf, but BM25
  *    saturates: a body that repeats a word would match as well as a
@@ -1067,9 +1067,10 @@ static struct prs_query *qlist_or(struct builder *b, struct qlist *l)
  *    "tingsrätten i Malmö" above a release naming both apart). Not
  *    within a run grouped with its synonyms: "olympiska spelen" written
  *    out is no closer a match than "OS".
- * NULL without error when there is no such word. */
-static struct prs_query *ranking_bonus(struct builder *b,
-                                       const struct prs_qnode *n)
+ * Each is NULL when there is no such word; returns 0 or the error code. */
+static int ranking_bonus(struct builder *b, const struct prs_qnode *n,
+                         struct prs_query **title_bonus,
+                         struct prs_query **proximity)
 {
     const struct prs_qnode *const *words = &n;
     size_t nwords = 1;
@@ -1078,7 +1079,6 @@ static struct prs_query *ranking_bonus(struct builder *b,
         nwords = n->nchildren;
     }
     struct qlist title = {0}, near = {0};
-    struct prs_query *q = NULL;
     char *prev = NULL; /* the exact form of the previous word */
     for (size_t i = 0; i < nwords; i++) {
         const struct prs_qnode *c = words[i];
@@ -1105,13 +1105,10 @@ static struct prs_query *ranking_bonus(struct builder *b,
             if (qlist_push(b, &title, tq) < 0)
                 break;
             if (prev && strcmp(prev, tk->text) != 0) {
-                /* Found up front: Xapian's lazy NEAR on the optional
-                 * side reads positions for every match of the words
-                 * (engine.h). */
                 const char *pair[2] = {prev, tk->text};
                 if (qlist_push(b, &near,
-                               prs_query_near_up_front(pair, 2, PRS_NEAR_WINDOW,
-                                                       b->err)) < 0)
+                               prs_query_near(pair, 2, PRS_NEAR_WINDOW,
+                                              b->err)) < 0)
                     break;
             }
             free(prev);
@@ -1124,15 +1121,16 @@ static struct prs_query *ranking_bonus(struct builder *b,
         if (b->err->code < 0)
             goto out;
     }
-    struct alts all = {0};
-    alts_add(b, &all, qlist_or(b, &title), PRS_TITLE_BONUS);
-    alts_add(b, &all, qlist_or(b, &near), PRS_NEAR_BONUS);
-    q = alts_or(b, &all);
+    struct alts t = {0}, p = {0};
+    alts_add(b, &t, qlist_or(b, &title), PRS_TITLE_BONUS);
+    alts_add(b, &p, qlist_or(b, &near), PRS_NEAR_BONUS);
+    *title_bonus = t.n ? alts_or(b, &t) : NULL;
+    *proximity = p.n ? alts_or(b, &p) : NULL;
 out:
     free(prev);
     qlist_free(&title);
     qlist_free(&near);
-    return q;
+    return b->err->code < 0 ? b->err->code : 0;
 }
 
 static char *join_warnings(const struct prs_qparse_info *info)
@@ -1181,11 +1179,8 @@ int prs_qbuild(struct prs_analyzer *an, const struct prs_synonyms *syn,
                                          "no words");
         goto out;
     }
-    out->bonus = ranking_bonus(&b, tree);
-    if (!out->bonus && err->code < 0) {
-        rc = err->code;
+    if ((rc = ranking_bonus(&b, tree, &out->bonus, &out->proximity)) < 0)
         goto out;
-    }
     if (plain_word_list(tree, q)) {
         out->relaxed = relaxed_query(&b, tree);
         if (!out->relaxed && err->code < 0)
@@ -1212,6 +1207,7 @@ void prs_qbuild_clear(struct prs_qbuild *b)
     prs_query_free(b->query);
     prs_query_free(b->relaxed);
     prs_query_free(b->bonus);
+    prs_query_free(b->proximity);
     prs_marker_free(b->marker);
     free(b->warning);
     memset(b, 0, sizeof *b);

@@ -38,7 +38,8 @@
  * Every plain word also adds PRS_TITLE_BONUS x its title stem (ZS) as an
  * optional bonus: a release whose title names more of the words ranks
  * above one whose body only repeats them. Two consecutive words found
- * close together add PRS_NEAR_BONUS x their weight (proximity).
+ * close together add PRS_NEAR_BONUS x their weight (proximity), to the
+ * best PRS_RESCORE_WINDOW matches (search.h).
  *
  * A plain list of 3+ words (no operators, phrases, prefixes or fields) also
  * gets a forgiving query, the releases matching all words but one, which
@@ -101,10 +102,13 @@ struct prs_qbuild {
     /* All words but one, for a plain word list (a superset of query);
      * NULL otherwise. */
     struct prs_query *relaxed;
-    /* The ranking bonus (title words, proximity; ranking_bonus()) to run
-     * as query AND_MAYBE bonus, or relaxed AND_MAYBE bonus; NULL if the
+    /* The ranking bonus for title words (ranking_bonus()) to run as
+     * query AND_MAYBE bonus, or relaxed AND_MAYBE bonus; NULL if the
      * query has none. It never changes what matches. */
     struct prs_query *bonus;
+    /* The proximity bonus, weighed on the best matches alone
+     * (prs_search_opts.rescore); NULL if the query has none. */
+    struct prs_query *proximity;
     struct prs_marker *marker; /* what snippets should mark */
     char *warning;             /* a query problem worked around, or NULL */
 };

@@ -345,6 +345,19 @@ static int compile(struct prs_db *db, struct prs_analyzer *an,
     return 0;
 }
 
+/* Runs q, a query of c, with opts and c's proximity bonus on the best
+ * matches. */
+static int run_ranked(struct prs_db *db, const struct prs_query *q,
+                      const struct compiled *c,
+                      const struct prs_search_opts *opts,
+                      struct prs_hits **hits, struct prs_err *err)
+{
+    struct prs_search_opts o = *opts;
+    o.rescore = c->b.proximity;
+    o.rescore_window = PRS_RESCORE_WINDOW;
+    return prs_db_search(db, q, &o, hits, err);
+}
+
 /* The releases matching all but one word of a plain word list, below
  * those matching them all: runs the forgiving query without the first
  * tier's matches on the part of the page the first tier left empty, and
@@ -367,7 +380,7 @@ static int forgiving_tier(struct prs_db *db, struct prs_analyzer *an,
     opts.offset = first->offset > total1 ? first->offset - (size_t)total1 : 0;
     opts.limit = first->limit - out->nhits;
     opts.check_at_least = opts.offset + opts.limit + 100;
-    int rc = opts.limit ? prs_db_search(db, q, &opts, &hits, err) : 0;
+    int rc = opts.limit ? run_ranked(db, q, c, &opts, &hits, err) : 0;
     if (rc == 0 && opts.limit == 0) {
         /* An empty page still counts the tier's matches. */
         opts.limit = 1;
@@ -411,7 +424,7 @@ static int try_correction(struct prs_db *db, struct prs_analyzer *an,
     struct prs_err ferr = {0};
     /* A correction that does not compile or run is simply not taken. */
     if (compile(db, an, req, *suggestion, &fixed, &ferr) == 0 &&
-        prs_db_search(db, fixed.ranked, opts, &fixed_hits, &ferr) == 0 &&
+        run_ranked(db, fixed.ranked, &fixed, opts, &fixed_hits, &ferr) == 0 &&
         prs_hits_total(fixed_hits) > prs_hits_total(*hits)) {
         compiled_clear(c);
         *c = fixed;
@@ -457,7 +470,7 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
         /* Exact totals for the page counts a reporter sees. */
         .check_at_least = req->offset + req->limit + 100,
     };
-    rc = prs_db_search(db, built.ranked, &opts, &hits, err);
+    rc = run_ranked(db, built.ranked, &built, &opts, &hits, err);
     if (rc < 0)
         goto out;
     if ((req->suggest || req->correct) && !blank(req->query) &&

@@ -22,6 +22,10 @@
 #define PRS_FACET_MAX_VALUES 50
 /* A "did you mean" is computed when a query finds fewer than this. */
 #define PRS_SUGGEST_BELOW 3
+/* Proximity reorders this many of the best matches (qbuild.h; engine.h,
+ * prs_search_opts.rescore): those a reader pages through, without
+ * reading positions for every match of common words. */
+#define PRS_RESCORE_WINDOW 200
 /* Defaults of the recency tie-breaker (prs_search_request). */
 #define PRS_RECENCY_WEIGHT 0.3
 #define PRS_RECENCY_HALF_LIFE_DAYS 365.0

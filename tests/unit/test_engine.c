@@ -265,16 +265,14 @@ static struct prs_query *combine(int op, ...)
     return r;
 }
 
-/* What words() builds, with kind 'p' phrase, 'n' near, 'u' near up
- * front. */
+/* What words() builds, with kind 'p' phrase, 'n' near. */
 static struct prs_query *words_of(int kind, unsigned window, const char **t,
                                   size_t n)
 {
     struct prs_err err = {0};
     struct prs_query *q =
-        kind == 'p'   ? prs_query_phrase(t, n, window, &err)
-        : kind == 'n' ? prs_query_near(t, n, window, &err)
-                      : prs_query_near_up_front(t, n, window, &err);
+        kind == 'p' ? prs_query_phrase(t, n, window, &err)
+                    : prs_query_near(t, n, window, &err);
     if (!q)
         fail_msg("phrase/near: %s", err.msg);
     return q;
@@ -1061,37 +1059,71 @@ static void scores(struct prs_query *q, double out[5])
     prs_hits_free(h);
 }
 
-/* The up-front NEAR matches and weighs as Xapian's NEAR does; as the
- * optional side of AND_MAYBE it adds its weight to the releases it
- * matches, and only to those. */
-static void near_up_front_is_near(void **state)
+/* The uids of a search for q (freed) with opts, comma-separated. */
+static void page(struct prs_query *q, const struct prs_search_opts *opts,
+                 char *out, size_t cap)
+{
+    run(q, opts, false, out, cap, NULL);
+}
+
+/* Rescoring adds the rescore query's weight to the best window matches
+ * alone and ranks them again: with a window over every match it ranks as
+ * AND_MAYBE does; the matches after a smaller window keep their order;
+ * pages are slices of one order; sorting by date leaves it out. */
+static void rescore_reorders_the_best_matches(void **state)
 {
     (void)state;
-    const char *pairs[][2] = {{"quick", "fox"}, {"fox", "brown"},
-                              {"fox", "quick"}, {"quick", "brown"},
-                              {"dog", "fox"}};
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        for (unsigned window = 2; window <= 4; window++) {
-            double near[5], up_front[5];
-            scores(words_of('n', window, pairs[i], 2), near);
-            scores(words_of('u', window, pairs[i], 2), up_front);
-            for (int d = 0; d < 5; d++)
-                assert_float_equal(up_front[d], near[d], 1e-12);
-        }
-    }
-    /* fox: a, b, d; quick and brown within 2 positions: a only. */
-    double fox[5], bonus[5], maybe[5];
+    /* fox: a, b, d; lazy and jumps within 3 positions: d only. */
+    const char *pair[2] = {"lazy", "jumps"};
+    double fox[5], bonus[5];
     scores(term("fox"), fox);
-    scores(words_of('u', 2, pairs[3], 2), bonus);
-    scores(combine(PRS_QOP_AND_MAYBE, term("fox"),
-                   words_of('u', 2, pairs[3], 2), NULL),
-           maybe);
-    assert_true(bonus[0] > 0);
-    for (int d = 1; d < 5; d++)
-        assert_float_equal(bonus[d], 0.0, 0.0);
-    for (int d = 0; d < 5; d++)
-        assert_float_equal(maybe[d], fox[d] + (fox[d] > 0 ? bonus[d] : 0),
-                           1e-9);
+    scores(words_of('n', 3, pair, 2), bonus);
+    char plain[64], maybe[64], got[64];
+    page(term("fox"), &all_opts, plain, sizeof plain);
+    page(combine(PRS_QOP_AND_MAYBE, term("fox"), words_of('n', 3, pair, 2),
+                 NULL),
+         &all_opts, maybe, sizeof maybe);
+    /* The bonus lifts d from last to first. */
+    assert_string_equal(plain, "b,a,d");
+    assert_string_equal(maybe, "d,b,a");
+    struct prs_query *near = words_of('n', 3, pair, 2);
+    struct prs_search_opts o = all_opts;
+    o.rescore = near;
+    o.rescore_window = 3;
+    struct prs_hits *h = NULL;
+    run(term("fox"), &o, false, got, sizeof got, &h);
+    assert_string_equal(got, maybe);
+    assert_float_equal(prs_hits_score(h, 0), fox[3] + bonus[3], 1e-9);
+    prs_hits_free(h);
+    /* d is third: a window of two leaves it there. */
+    o.rescore_window = 2;
+    page(term("fox"), &o, got, sizeof got);
+    assert_string_equal(got, plain);
+    /* Pages in and after the window are slices of one order. */
+    o.rescore_window = 3;
+    o.limit = 1;
+    char joined[64] = "";
+    for (o.offset = 0; o.offset < 3; o.offset++) {
+        page(term("fox"), &o, got, sizeof got);
+        size_t used = strlen(joined);
+        snprintf(joined + used, sizeof joined - used, "%s%.8s",
+                 o.offset ? "," : "", got);
+    }
+    assert_string_equal(joined, maybe);
+    /* A page across the window's end: b, a rescored, then d. */
+    o.rescore_window = 2;
+    o.offset = 1;
+    o.limit = 2;
+    page(term("fox"), &o, got, sizeof got);
+    assert_string_equal(got, "a,d");
+    /* By date, newest first: a (2026), b (2025), d (2024). */
+    o = all_opts;
+    o.sort = PRS_SORT_DATE;
+    o.rescore = near;
+    o.rescore_window = 3;
+    page(term("fox"), &o, got, sizeof got);
+    assert_string_equal(got, "a,b,d");
+    prs_query_free(near);
 }
 
 static void weights_of_and_maybe_filter_and_scale(void **state)
@@ -1569,7 +1601,7 @@ int main(void)
         cmocka_unit_test(term_and_boolean_queries),
         cmocka_unit_test(phrase_needs_adjacent_terms_in_order),
         cmocka_unit_test(near_ignores_order),
-        cmocka_unit_test(near_up_front_is_near),
+        cmocka_unit_test(rescore_reorders_the_best_matches),
         cmocka_unit_test(prefix_expands_to_most_frequent),
         cmocka_unit_test(boolean_operators),
         cmocka_unit_test(weights_of_and_maybe_filter_and_scale),
