@@ -105,19 +105,6 @@ static void word_matches_exact_form_and_stem(void **state)
     assert_compiles_to("Masken", (const char *[]){"masken", "Zmask", NULL});
 }
 
-/* The description of q compiled without an index, malloc'ed. */
-static char *describe(const char *q)
-{
-    struct prs_qbuild b;
-    struct prs_err err = {0};
-    if (prs_qbuild(an, NULL, NULL, q, strlen(q), &b, &err) != 0)
-        fail_msg("%s: %s", q, err.msg);
-    char *desc = prs_query_describe(b.query);
-    assert_non_null(desc);
-    prs_qbuild_clear(&b);
-    return desc;
-}
-
 /* A word typed without å/ä/ö also matches the folded stem, scaled below
  * the exact form: "malmo" reaches releases with "Malmö" (indexed as
  * ZFmalmo). A word typed with them does not: the releases with its
@@ -129,12 +116,12 @@ static void word_also_matches_folded_form_below_exact(void **state)
                        (const char *[]){"malmo", "ZFmalmo", "ZFtingsrat",
                                         "0.5 * ", NULL});
     assert_compiles_to("för", (const char *[]){"för", "Zför", NULL});
-    char *desc = describe("för malmö");
+    char *desc = describe_for(NULL, "för malmö");
     assert_null(strstr(desc, "ZFfor"));
     assert_null(strstr(desc, "ZFmalmo"));
     free(desc);
     /* Field words have no folded terms. */
-    desc = describe("title:malmo");
+    desc = describe_for(NULL, "title:malmo");
     assert_null(strstr(desc, "ZFmalmo"));
     free(desc);
 }
@@ -147,7 +134,7 @@ static void word_also_matches_folded_form_below_exact(void **state)
 static void optional_stop_words_match_as_typed(void **state)
 {
     (void)state;
-    char *desc = describe("handel med haj");
+    char *desc = describe_for(NULL, "handel med haj");
     if (!strstr(desc, "AND_MAYBE med)") || strstr(desc, "Zmed"))
         fail_msg("handel med haj: %s", desc);
     free(desc);
