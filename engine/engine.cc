@@ -30,6 +30,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -435,19 +436,12 @@ void rescore(prs_db *db, const Xapian::Query &query, size_t window,
     set_weighting(enq);
     enq.set_docid_order(Xapian::Enquire::DONT_CARE);
     Xapian::MSet extra = enq.get_mset(0, static_cast<Xapian::doccount>(n));
-    std::vector<std::pair<Xapian::docid, double>> add;
-    add.reserve(extra.size());
+    std::unordered_map<Xapian::docid, double> add;
     for (Xapian::MSetIterator i = extra.begin(); i != extra.end(); ++i)
-        add.emplace_back(*i, i.get_weight());
-    std::sort(add.begin(), add.end());
+        add[*i] = i.get_weight();
     for (size_t i = 0; i < n; i++) {
-        auto at = std::lower_bound(
-            add.begin(), add.end(), std::make_pair(hits[i].did, 0.0),
-            [](const std::pair<Xapian::docid, double> &a,
-               const std::pair<Xapian::docid, double> &b) {
-                return a.first < b.first;
-            });
-        if (at != add.end() && at->first == hits[i].did)
+        auto at = add.find(hits[i].did);
+        if (at != add.end())
             hits[i].weight += at->second;
     }
     std::stable_sort(hits.begin(), hits.begin() + static_cast<long>(n),

@@ -70,14 +70,11 @@ void prs_synonyms_free(struct prs_synonyms *s)
     free(s);
 }
 
+/* By key alone: a lookup reads every entry of a key, in any order. */
 static int cmp_first_word(const void *a, const void *b)
 {
-    const struct first_word *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    if (c == 0)
-        c = x->group != y->group ? (x->group < y->group ? -1 : 1)
-                                 : (x->phrase > y->phrase) - (x->phrase < y->phrase);
-    return c;
+    return strcmp(((const struct first_word *)a)->key,
+                  ((const struct first_word *)b)->key);
 }
 
 /* Rebuilds the first-word tables after groups were added. */

@@ -807,34 +807,36 @@ static void terms_walk_skips_the_terms_fn_asks_it_to(void **state)
     prs_xdoc_free(d);
     check(prs_db_commit(w, &err), &err);
     struct prs_db *r = open_ok("walk", PRS_DB_READ);
+    static const struct {
+        const char *prefixes[2];
+        const char *skip_at[2];
+        size_t skip_n[2];
+        const char *want;
+    } cases[] = {
+        /* Past "alf*" at alfa, past "alp*" (itself only) at alp. */
+        {{"al"}, {"alfa", "alp"}, {3, 3}, "alfa:1;alg:1;alp:1;als:1;"},
+        /* The whole term: its longer words go, its siblings stay. */
+        {{"al"}, {"alfa"}, {4}, "alfa:1;alfons:1;alg:1;alp:1;als:1;"},
+        /* A two-byte letter: past every word starting with ö, to the
+         * end; one letter past the last word of b. */
+        {{"b", "ö"}, {"bo", "öl"}, {1, 2}, "bo:1;öl:1;"},
+        /* A skip longer than the term is no skip. */
+        {{"al"}, {"alg"}, {9}, "alfa:1;alfabet:1;alfons:1;alg:1;alp:1;als:1;"},
+    };
     struct prs_db *handles[] = {w, r};
     for (int h = 0; h < 2; h++) {
-        /* Past "alf*" at alfa, past "alp*" (itself only) at alp. */
-        struct skip_log l = {.skip_at = {"alfa", "alp"}, .skip_n = {3, 3}};
-        check(prs_db_terms_walk(handles[h], "al", skip_term, &l, &err), &err);
-        assert_string_equal(l.log.text, "alfa:1;alg:1;alp:1;als:1;");
-        /* The whole term: its longer words go, its siblings stay. */
-        memset(&l, 0, sizeof l);
-        l.skip_at[0] = "alfa";
-        l.skip_n[0] = 4;
-        check(prs_db_terms_walk(handles[h], "al", skip_term, &l, &err), &err);
-        assert_string_equal(l.log.text, "alfa:1;alfons:1;alg:1;alp:1;als:1;");
-        /* A two-byte letter: past every word starting with ö, to the end. */
-        memset(&l, 0, sizeof l);
-        l.skip_at[0] = "bo";
-        l.skip_n[0] = 1;
-        l.skip_at[1] = "öl";
-        l.skip_n[1] = 2;
-        check(prs_db_terms_walk(handles[h], "b", skip_term, &l, &err), &err);
-        check(prs_db_terms_walk(handles[h], "ö", skip_term, &l, &err), &err);
-        assert_string_equal(l.log.text, "bo:1;öl:1;");
-        /* A skip longer than the term is no skip. */
-        memset(&l, 0, sizeof l);
-        l.skip_at[0] = "alg";
-        l.skip_n[0] = 9;
-        check(prs_db_terms_walk(handles[h], "al", skip_term, &l, &err), &err);
-        assert_string_equal(l.log.text,
-                            "alfa:1;alfabet:1;alfons:1;alg:1;alp:1;als:1;");
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            struct skip_log l = {0};
+            for (int i = 0; i < 2; i++) {
+                l.skip_at[i] = cases[c].skip_at[i];
+                l.skip_n[i] = cases[c].skip_n[i];
+            }
+            for (int i = 0; i < 2 && cases[c].prefixes[i]; i++)
+                check(prs_db_terms_walk(handles[h], cases[c].prefixes[i],
+                                        skip_term, &l, &err),
+                      &err);
+            assert_string_equal(l.log.text, cases[c].want);
+        }
     }
     prs_db_close(r);
     prs_db_close(w);
