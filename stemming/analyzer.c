@@ -792,25 +792,25 @@ int prs_analyzer_run_some(struct prs_analyzer *a, const char *text,
                     .flags = flags};
     /* A stretch between white space tokenises as it does in the whole
      * text: no token, hyphen join, inflection or blob spans white space.
-     * Consecutive stretches to keep are tokenised in one go, from. */
-    size_t i = 0, from = SIZE_MAX;
-    while (i < len || from != SIZE_MAX) {
-        size_t start = i;
-        bool keep = false;
-        if (i < len)
-            i = prs_token_filter_stretch(filter, t, s, len, i, &keep);
-        if (keep && from == SIZE_MAX)
-            from = start;
-        if (from != SIZE_MAX && (!keep || i == len)) {
-            r.sc.len = keep ? i : start;
-            r.sc.run_end = from;
-            int rc = scan_range(&r, from);
-            if (rc != 0)
-                return rc;
-            from = SIZE_MAX;
+     * Consecutive stretches to keep are tokenised in one go. */
+    size_t end;
+    size_t from = prs_token_filter_next(filter, t, s, len, 0, &end);
+    while (from < len) {
+        size_t run_from = from, run_end = end;
+        for (;;) {
+            size_t gap = run_end;
+            while (gap < len && prs_is_stretch_space(s[gap]))
+                gap++;
+            from = prs_token_filter_next(filter, t, s, len, gap, &end);
+            if (from == len || from != gap)
+                break;
+            run_end = end;
         }
-        while (i < len && prs_is_stretch_space(s[i]))
-            i++;
+        r.sc.len = run_end;
+        r.sc.run_end = run_from;
+        int rc = scan_range(&r, run_from);
+        if (rc != 0)
+            return rc;
     }
     return 0;
 }

@@ -173,8 +173,18 @@ static bool starts_with(const unsigned char *s, size_t n, const char *prefix,
     return true;
 }
 
-/* Whether the diacritics-free fold of s[0..n) starts with prefix; s has
- * been checked to hold only ASCII and Latin-1 letter pairs. */
+/* Whether s[0], a Latin-1 lead byte, starts a letter the byte test knows:
+ * U+00C0..U+00FF but the signs × and ÷, and ß, which case folding makes
+ * "ss" (as scan_part() knows). */
+static bool latin1_letter(const unsigned char *s, size_t n)
+{
+    return n > 1 && s[1] >= 0x80 && s[1] <= 0xBF && s[1] != 0x97 &&
+           s[1] != 0xB7 && s[1] != 0x9F;
+}
+
+/* Whether the diacritics-free fold of s[0..n) may start with prefix. The
+ * bytes past a token's first letter are not checked yet: a pair that is
+ * no Latin-1 letter sends its stretch to the tokeniser anyway, so it may. */
 static bool folds_to(const struct prs_filter_tables *t,
                      const unsigned char *s, size_t n, const char *prefix,
                      size_t plen)
@@ -186,6 +196,8 @@ static bool folds_to(const struct prs_filter_tables *t,
                 return false;
             continue;
         }
+        if (!latin1_letter(s + i, n - i))
+            return true;
         unsigned b = s[++i] - 0x80u;
         for (size_t k = 0; k < t->fold_len[b] && j < plen; k++)
             if (t->fold[b][k] != prefix[j++])
@@ -195,13 +207,12 @@ static bool folds_to(const struct prs_filter_tables *t,
 }
 
 /* Whether a token starting at s[0] (of s[0..n)) may start with one of p,
- * compared with folds_to() when t is given, else starts_with(). */
+ * compared with folds_to() when t is given, else starts_with(); first,
+ * the token's first byte as p's texts have it, has its bit in p->firsts. */
 static bool any_prefix(const struct prefixes *p, unsigned char first,
                        const struct prs_filter_tables *t,
                        const unsigned char *s, size_t n)
 {
-    if (!has_bit(p->firsts, first))
-        return false;
     for (size_t k = 0; k < p->n; k++) {
         if ((unsigned char)p->text[k][0] != first)
             continue;
@@ -212,60 +223,91 @@ static bool any_prefix(const struct prefixes *p, unsigned char first,
     return false;
 }
 
-/* Whether s[0..n), at most PRS_TOKEN_MAX_BYTES without white space, may
- * hold a token that passes f. */
-static bool may_pass(const struct prs_token_filter *f,
-                     const struct prs_filter_tables *t,
-                     const unsigned char *s, size_t n)
+/* Whether a token starting at s[0] (of class c, of s[0..n)) may pass f. */
+static bool token_may_pass(const struct prs_token_filter *f,
+                           const struct prs_filter_tables *t, unsigned char c,
+                           const unsigned char *s, size_t n)
 {
-    /* Tokens of ASCII and Latin-1 letters only are tested below; for
-     * anything else (decoding, NFC, ignorables) ask the tokeniser. */
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < 0x80)
-            continue;
-        /* U+00C0..U+00FF but the signs × and ÷, and ß, which case
-         * folding makes "ss" (as scan_part() knows) */
-        if (s[i] != 0xC3 || i + 1 == n || s[i + 1] < 0x80 ||
-            s[i + 1] > 0xBF || s[i + 1] == 0x97 || s[i + 1] == 0xB7 ||
-            s[i + 1] == 0x9F)
-            return true;
-        i++;
-    }
-    bool in_word = false;
-    for (size_t p = 0; p < n; p++) {
-        /* A token starts at a letter or digit after anything else. */
-        unsigned char c = t->cls[s[p]];
-        if (c == B_OTHER) {
-            in_word = false;
-            continue;
-        }
-        if (in_word)
-            continue; /* within a word, or a letter's second byte */
-        in_word = true;
-        if (any_prefix(&f->exact, ascii_lower(s[p]), NULL, s + p, n - p))
-            return true;
-        if (f->folded.n == 0)
-            continue;
-        unsigned char first = c == B_LATIN1
-                                  ? (unsigned char)t->fold[s[p + 1] - 0x80][0]
-                                  : ascii_lower(s[p]);
-        if (any_prefix(&f->folded, first, t, s + p, n - p))
-            return true;
-    }
-    return false;
+    /* The first byte's bit rules out most tokens without a call. */
+    unsigned char first = ascii_lower(s[0]);
+    if (has_bit(f->exact.firsts, first) &&
+        any_prefix(&f->exact, first, NULL, s, n))
+        return true;
+    if (c == B_LATIN1)
+        first = (unsigned char)t->fold[s[1] - 0x80][0];
+    return has_bit(f->folded.firsts, first) &&
+           any_prefix(&f->folded, first, t, s, n);
 }
 
-size_t prs_token_filter_stretch(const struct prs_token_filter *f,
-                                const struct prs_filter_tables *t,
-                                const unsigned char *s, size_t len, size_t i,
-                                bool *keep)
+/* The end of the stretch starting at s[i] (not white space), and in *keep
+ * whether it may hold a token that passes f. One pass: a token starts at
+ * a letter or digit after anything else; tokens of ASCII and Latin-1
+ * letters only are tested, and for anything else (decoding, NFC,
+ * ignorables) the tokeniser is asked. A prefix compared past the stretch
+ * meets white space, which no prefix holds. */
+static size_t stretch(const struct prs_token_filter *f,
+                      const struct prs_filter_tables *t,
+                      const unsigned char *s, size_t len, size_t i,
+                      bool *keep)
 {
     size_t start = i;
+    bool pass = false, in_word = false;
+    while (i < len) {
+        /* The bulk of the text: the rest of a word. */
+        while (in_word && i < len) {
+            if (t->cls[s[i]] == B_ALNUM)
+                i++;
+            else if (t->cls[s[i]] == B_LATIN1 && latin1_letter(s + i, len - i))
+                i += 2;
+            else
+                break;
+        }
+        if (i == len)
+            break;
+        unsigned char c = t->cls[s[i]];
+        if (c == B_OTHER) {
+            in_word = false;
+            i++;
+        } else if (c == B_SPACE) {
+            break;
+        } else if (c == B_HIGH ||
+                   (c == B_LATIN1 && !latin1_letter(s + i, len - i))) {
+            pass = true;
+            break;
+        } else if (!in_word && token_may_pass(f, t, c, s + i, len - i)) {
+            pass = true;
+            break;
+        } else {
+            in_word = true;
+            i += c == B_LATIN1 ? 2 : 1;
+        }
+    }
     while (i < len && t->cls[s[i]] != B_SPACE)
         i++;
     /* Longer, it may hold a base64 blob, after which a token may start
      * anywhere (analyzer.c, blob_end()). */
-    *keep = i - start > PRS_TOKEN_MAX_BYTES ||
-            may_pass(f, t, s + start, i - start);
+    *keep = pass || i - start > PRS_TOKEN_MAX_BYTES;
     return i;
+}
+
+size_t prs_token_filter_next(const struct prs_token_filter *f,
+                             const struct prs_filter_tables *t,
+                             const unsigned char *s, size_t len, size_t i,
+                             size_t *end)
+{
+    for (;;) {
+        while (i < len && t->cls[s[i]] == B_SPACE)
+            i++;
+        if (i == len) {
+            *end = len;
+            return len;
+        }
+        bool keep;
+        size_t e = stretch(f, t, s, len, i, &keep);
+        if (keep) {
+            *end = e;
+            return i;
+        }
+        i = e;
+    }
 }

@@ -22,13 +22,14 @@ struct prs_filter_tables {
 
 void prs_filter_tables_init(struct prs_filter_tables *t);
 
-/* Returns the end of the stretch of text that starts at s[i] (not white
- * space) and runs to the next ASCII white space or len; *keep tells
- * whether it may hold a token that passes f. */
-size_t prs_token_filter_stretch(const struct prs_token_filter *f,
-                                const struct prs_filter_tables *t,
-                                const unsigned char *s, size_t len, size_t i,
-                                bool *keep);
+/* From s[i], past white space and the stretches of text between it that
+ * cannot hold a token passing f: returns the start of the first stretch
+ * that may, with its end (the next ASCII white space or len) in *end;
+ * len when there is none. */
+size_t prs_token_filter_next(const struct prs_token_filter *f,
+                             const struct prs_filter_tables *t,
+                             const unsigned char *s, size_t len, size_t i,
+                             size_t *end);
 
 /* Whether b is ASCII white space, where stretches end: no token, hyphen
  * join, inflection or base64 blob spans it. */
