@@ -158,13 +158,14 @@ static bool ascii_only(const char *s, size_t len)
     return true;
 }
 
-/* Whether tok, not yet completed (PRS_RUN_LAZY), can match an entry in a
- * run without the lexicon, so that only such tokens are stemmed and
+/* Whether tok, not yet completed (PRS_RUN_LAZY), can match an entry other
+ * than a lexicon variant, so that only such tokens are stemmed and
  * folded. A word or prefix entry compares with the text itself, and so
  * can a stem entry: a Snowball stem is always a prefix of its word. A
  * folded entry compares with the token's å/ä/ö-folded form, which only a
  * token with non-ASCII letters has, and which starts with the token's
- * first byte when that is ASCII. Lexicon variants wait for a lexicon run. */
+ * first byte when that is ASCII. In a lexicon run the other tokens look
+ * up their lexicon variants alone (on_token()). */
 static bool could_match(const struct prs_marker *m, const struct prs_token *tok)
 {
     unsigned char b = (unsigned char)tok->text[0];
@@ -215,12 +216,18 @@ static int on_token(const struct prs_token *lazy, void *ctx)
         return STOPPED;
     if (!(c->flags & PRS_RUN_LAZY)) {
         entry = match(c->m, tok);
-    } else if (!(c->flags & PRS_RUN_NO_LEXICON) || could_match(c->m, lazy)) {
+    } else if (could_match(c->m, lazy)) {
         full = *lazy;
         int rc = prs_analyzer_complete(c->an, &full,
                                        c->flags & ~PRS_RUN_LAZY);
         if (rc < 0)
             return rc;
+        tok = &full;
+        entry = match(c->m, tok);
+    } else if (!(c->flags & PRS_RUN_NO_LEXICON)) {
+        /* Only a lemma or compound part can match it: no stem needed. */
+        full = *lazy;
+        prs_analyzer_lexicon_variants(c->an, &full);
         tok = &full;
         entry = match(c->m, tok);
     }
@@ -424,7 +431,8 @@ int prs_snippet_make(struct prs_analyzer *an, const struct prs_marker *m,
                                    &c);
     if (rc == 0 && lexicon && c.n == 0) {
         lexicon = false;
-        rc = window_from_all(an, 0, text, len, max_bytes, &near, s);
+        rc = window_from_all(an, PRS_RUN_LAZY, text, len, max_bytes, &near,
+                             s);
     } else if (rc == 0) {
         struct hit key = {0, 0, -1};
         if (c.n > 0)
@@ -442,8 +450,8 @@ int prs_snippet_make(struct prs_analyzer *an, const struct prs_marker *m,
     if (rc == 0 && lexicon) {
         near.n = 0;
         near.stop_after = SIZE_MAX;
-        rc = collect(an, text + s->start, s->end - s->start, s->start, 0,
-                     &near);
+        rc = collect(an, text + s->start, s->end - s->start, s->start,
+                     PRS_RUN_LAZY, &near);
     }
     for (size_t k = 0; rc == 0 && k < near.n && near.v[k].start < s->end; k++)
         if (near.v[k].entry >= 0 && near.v[k].start >= s->start)

@@ -581,6 +581,16 @@ int prs_analyzer_complete(struct prs_analyzer *a, struct prs_token *tok,
     return 0;
 }
 
+void prs_analyzer_lexicon_variants(struct prs_analyzer *a,
+                                   struct prs_token *tok)
+{
+    tok->variants = a->variants;
+    tok->nvariants = 0;
+    if (tok->kind == PRS_TOK_WORD)
+        tok->nvariants = prs_words_variants(a->words, a->stem, tok->text,
+                                            tok->len, a->variants);
+}
+
 /* Stems tok, runs the variants stage (unless lazy) and hands tok to the
  * callback. */
 static int deliver(struct run *r, struct prs_token *tok)

@@ -217,6 +217,14 @@ size_t prs_analyzer_resume_at(const char *text, size_t i);
 int prs_analyzer_complete(struct prs_analyzer *a, struct prs_token *tok,
                           unsigned flags);
 
+/* Gives tok, an unstemmed token of a PRS_RUN_LAZY run, its lexicon
+ * variants alone: its lemmas and compound parts, the first variants
+ * prs_analyzer_complete() would give it; no stem, stop word flag or
+ * folded form, which cost more than the lookup when the lookup's
+ * answer is all the caller needs. Called as prs_analyzer_complete(). */
+void prs_analyzer_lexicon_variants(struct prs_analyzer *a,
+                                   struct prs_token *tok);
+
 /* Folds one word the way tokens are folded (NFC + case fold, soft hyphens
  * removed, U+2010/U+2011 -> '-'). Nothing else changes: spaces and
  * punctuation stay. Borrowed result, NUL-ended, valid until the next call

@@ -828,6 +828,68 @@ static void lazy_run_completes_to_the_full_run(void **state)
     prs_analyzer_free(a);
 }
 
+/* prs_analyzer_lexicon_variants() gives a token the lemmas and compound
+ * parts prs_analyzer_complete() gives it, in the same order. */
+struct lexicon_check {
+    struct prs_analyzer *a;
+    size_t tokens, with_variants;
+    bool differ;
+};
+
+static int compare_lexicon_variants(const struct prs_token *tok, void *ctx)
+{
+    struct lexicon_check *c = ctx;
+    struct prs_token alone = *tok, full = *tok;
+    prs_analyzer_lexicon_variants(c->a, &alone);
+    /* Copied out: both calls share the analyzer's variant buffers. */
+    struct prs_variant got[PRS_MAX_VARIANTS];
+    char texts[PRS_MAX_VARIANTS][PRS_TOKEN_MAX_BYTES + 1];
+    size_t n = alone.nvariants;
+    for (size_t i = 0; i < n; i++) {
+        got[i] = alone.variants[i];
+        snprintf(texts[i], sizeof texts[i], "%.*s", (int)got[i].len,
+                 got[i].text);
+    }
+    if (prs_analyzer_complete(c->a, &full, 0) != 0)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < full.nvariants; i++) {
+        const struct prs_variant *v = &full.variants[i];
+        if (v->kind == PRS_VAR_FOLDED)
+            continue;
+        if (k >= n || got[k].kind != v->kind || got[k].len != v->len ||
+            v->len >= sizeof texts[k] || memcmp(texts[k], v->text, v->len) != 0)
+            c->differ = true;
+        k++;
+    }
+    c->differ |= k != n;
+    c->tokens++;
+    c->with_variants += n > 0;
+    return 0;
+}
+
+static void lexicon_variants_are_those_of_a_full_completion(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *text = read_seed(&len);
+    struct prs_analyzer *a = new_analyzer();
+    struct lexicon_check c = {.a = a};
+    const char *extra = "tullmötet undervattenskablar lägenheten 2024 och";
+    assert_int_equal(prs_analyzer_run_flags(a, text, len, 0, PRS_RUN_LAZY,
+                                            compare_lexicon_variants, &c, NULL),
+                     0);
+    assert_int_equal(prs_analyzer_run_flags(a, extra, strlen(extra), 0,
+                                            PRS_RUN_LAZY,
+                                            compare_lexicon_variants, &c, NULL),
+                     0);
+    assert_false(c.differ);
+    assert_true(c.tokens > 500);
+    assert_true(c.with_variants > 50);
+    free(text);
+    prs_analyzer_free(a);
+}
+
 /* ---- prs_analyzer_run_some() ---------------------------------------- */
 
 /* Whether t passes a filter of the prefixes exact[] and folded[]. */
@@ -1116,6 +1178,7 @@ int main(void)
         cmocka_unit_test(terms_are_always_valid_utf8),
         cmocka_unit_test(seed_release_tokenises_cleanly),
         cmocka_unit_test(lazy_run_completes_to_the_full_run),
+        cmocka_unit_test(lexicon_variants_are_those_of_a_full_completion),
         cmocka_unit_test(filtered_run_skips_no_passing_token),
         cmocka_unit_test(filtered_run_tokenises_only_what_may_pass),
         cmocka_unit_test(fold_whole_labels),

@@ -117,6 +117,19 @@ static void marks_compound_parts(void **state)
     prs_marker_free(m);
 }
 
+/* A lemma marks its inflections, also those that share no stem with it
+ * ("tullmötet" has the stem tullmötet, its lemma tullmöte). */
+static void marks_lemmas(void **state)
+{
+    (void)state;
+    struct prs_marker *m = prs_marker_new();
+    assert_int_equal(prs_marker_add_word(m, "bryssel", "bryssel"), 0);
+    assert_int_equal(prs_marker_add_variant(m, PRS_VAR_LEMMA, "tullmöte"), 0);
+    assert_string_equal(html(m, "Tullmötet hölls i Bryssel.", 200),
+                        "<mark>Tullmötet</mark> hölls i <mark>Bryssel</mark>.");
+    prs_marker_free(m);
+}
+
 static void collapses_white_space_and_starts_at_the_beginning(void **state)
 {
     (void)state;
@@ -146,6 +159,7 @@ int main(void)
         cmocka_unit_test(unmade_snippet_renders_empty),
         cmocka_unit_test(chooses_window_with_most_distinct_words),
         cmocka_unit_test(marks_compound_parts),
+        cmocka_unit_test(marks_lemmas),
         cmocka_unit_test(collapses_white_space_and_starts_at_the_beginning),
         cmocka_unit_test(cut_text_gets_an_ellipsis),
     };
