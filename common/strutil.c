@@ -157,15 +157,24 @@ out:
     return data;
 }
 
-/* True if none of the 8 bytes at p is NUL or above 0x7F: Swedish text is
- * mostly such runs, checked a word at a time. */
-static bool ascii8(const unsigned char *p)
+/* How many of the 8 bytes at p, from the first, are neither NUL nor above
+ * 0x7F: Swedish text is mostly such runs, checked a word at a time, and
+ * the bytes before an å are skipped without a second look. */
+static size_t ascii_run8(const unsigned char *p)
 {
     uint64_t v;
     memcpy(&v, p, sizeof v);
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    /* (v - ones) & ~v has a byte's high bit set where that byte is 0. */
-    return (((v - ones) & ~v) | v) & highs ? false : true;
+    /* (v - ones) & ~v has a byte's high bit set where that byte is 0 (and
+     * maybe in later bytes, after a borrow: never before the first). */
+    const uint64_t flags = (((v - ones) & ~v) | v) & highs;
+    if (!flags)
+        return 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t)__builtin_ctzll(flags) / 8;
+#else
+    return 0; /* the byte-wise check finds it */
+#endif
 }
 
 size_t prs_utf8_error_at(const char *s, size_t len)
@@ -173,9 +182,11 @@ size_t prs_utf8_error_at(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
-        if (len - i >= 8 && ascii8(p + i)) {
-            i += 8;
-            continue;
+        if (len - i >= 8) {
+            size_t ascii = ascii_run8(p + i);
+            i += ascii;
+            if (ascii == 8)
+                continue;
         }
         unsigned c = p[i];
         size_t n;
