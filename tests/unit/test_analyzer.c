@@ -858,7 +858,8 @@ static int compare_lexicon_variants(const struct prs_token *tok, void *ctx)
         if (v->kind == PRS_VAR_FOLDED)
             continue;
         if (k >= n || got[k].kind != v->kind || got[k].len != v->len ||
-            v->len >= sizeof texts[k] || memcmp(texts[k], v->text, v->len) != 0)
+            v->len >= sizeof texts[k] ||
+            memcmp(texts[k], v->text, v->len) != 0)
             c->differ = true;
         k++;
     }

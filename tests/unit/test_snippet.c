@@ -125,8 +125,9 @@ static void marks_lemmas(void **state)
     struct prs_marker *m = prs_marker_new();
     assert_int_equal(prs_marker_add_word(m, "bryssel", "bryssel"), 0);
     assert_int_equal(prs_marker_add_variant(m, PRS_VAR_LEMMA, "tullmöte"), 0);
-    assert_string_equal(html(m, "Tullmötet hölls i Bryssel.", 200),
-                        "<mark>Tullmötet</mark> hölls i <mark>Bryssel</mark>.");
+    assert_string_equal(
+        html(m, "Tullmötet hölls i Bryssel.", 200),
+        "<mark>Tullmötet</mark> hölls i <mark>Bryssel</mark>.");
     prs_marker_free(m);
 }
 
