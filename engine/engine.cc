@@ -129,6 +129,13 @@ struct prs_hits {
     std::vector<hit> hits;
     uint64_t total = 0;
     bool total_exact = false;
+    // Every match, when the search fetched them all from the first (its
+    // page and rescore window held them): prs_hits_count_values() counts
+    // over these instead of running the query again. They are docids of
+    // the index at revision.
+    bool complete = false;
+    std::vector<Xapian::docid> all;
+    Xapian::rev revision = 0;
 };
 
 namespace {
@@ -472,6 +479,13 @@ void run_search(prs_db *db, const Xapian::Query &query,
     order.reserve(mset.size());
     for (Xapian::MSetIterator i = mset.begin(); i != mset.end(); ++i)
         order.push_back({*i, i.get_weight()});
+    // Fewer matches than asked for, from the first: there are no others.
+    out->complete = from == 0 && mset.size() < to - from;
+    out->all.clear();
+    out->revision = db->db().get_revision();
+    if (out->complete)
+        for (const ranked &r : order)
+            out->all.push_back(r.did);
     if (rescoring)
         rescore(db, opts->rescore->q, opts->rescore_window, order);
     out->hits.clear();
@@ -1404,13 +1418,53 @@ class CodeCountSpy : public Xapian::MatchSpy {
     }
     void operator()(const Xapian::Document &doc, double) override
     {
-        Xapian::docid did = doc.get_docid();
+        add(doc.get_docid());
+    }
+    void add(Xapian::docid did)
+    {
         for (size_t i = 0; i < codes_.size(); i++)
             if (did < codes_[i]->code.size())
                 if (uint32_t c = codes_[i]->code[did])
                     counts[i][c - 1]++;
     }
+    // The counts by slot and value, for slots[0..n) (those of codes).
+    std::vector<slot_counts> by_value(const unsigned *slots) const
+    {
+        std::vector<slot_counts> out;
+        for (size_t i = 0; i < codes_.size(); i++) {
+            slot_counts sc;
+            sc.slot = slots[i];
+            for (size_t v = 0; v < codes_[i]->values.size(); v++)
+                if (counts[i][v] > 0)
+                    sc.values.emplace_back(codes_[i]->values[v], counts[i][v]);
+            out.push_back(std::move(sc));
+        }
+        return out;
+    }
 };
+
+std::vector<const SlotCodes *> codes_of(Xapian::Database &x,
+                                        const unsigned *slots, size_t nslots)
+{
+    std::vector<const SlotCodes *> codes;
+    for (size_t i = 0; i < nslots; i++)
+        codes.push_back(&slot_codes(x, slots[i]));
+    return codes;
+}
+
+// Hands counts to fn in slot order; fn's nonzero stops and is returned.
+int report_counts(const std::vector<slot_counts> &counts,
+                  prs_slot_value_fn fn, void *ctx)
+{
+    for (const auto &sc : counts)
+        for (const auto &v : sc.values) {
+            int rc = fn(sc.slot, v.first.data(), v.first.size(), v.second,
+                        ctx);
+            if (rc != 0)
+                return rc;
+        }
+    return 0;
+}
 
 void run_count(prs_db *db, const Xapian::Query &query, const unsigned *slots,
                size_t nslots, std::vector<slot_counts> &out, uint64_t &total)
@@ -1420,23 +1474,12 @@ void run_count(prs_db *db, const Xapian::Query &query, const unsigned *slots,
     enq.set_query(query);
     enq.set_weighting_scheme(Xapian::BoolWeight());
     enq.set_docid_order(Xapian::Enquire::DONT_CARE);
-    std::vector<const SlotCodes *> codes;
-    for (size_t i = 0; i < nslots; i++)
-        codes.push_back(&slot_codes(x, slots[i]));
     // Spies are refcounted; release() hands it to the enquire.
-    auto *spy = new CodeCountSpy(codes);
+    auto *spy = new CodeCountSpy(codes_of(x, slots, nslots));
     enq.add_matchspy(spy->release());
     // check_at_least = every document: the spy sees every match.
     Xapian::MSet mset = enq.get_mset(0, 0, x.get_doccount());
-    out.clear();
-    for (size_t i = 0; i < nslots; i++) {
-        slot_counts sc;
-        sc.slot = slots[i];
-        for (size_t v = 0; v < codes[i]->values.size(); v++)
-            if (spy->counts[i][v] > 0)
-                sc.values.emplace_back(codes[i]->values[v], spy->counts[i][v]);
-        out.push_back(std::move(sc));
-    }
+    out = spy->by_value(slots);
     total = mset.get_matches_estimated();
 }
 
@@ -1468,14 +1511,32 @@ try {
     retry_modified(db, [&] { run_count(db, query, slots, nslots, counts, n); });
     if (total)
         *total = n;
-    for (const auto &sc : counts)
-        for (const auto &v : sc.values) {
-            int rc = fn(sc.slot, v.first.data(), v.first.size(), v.second,
-                        ctx);
-            if (rc != 0)
-                return rc;
-        }
-    return 0;
+    return report_counts(counts, fn, ctx);
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "count values"));
+}
+
+extern "C" int prs_hits_count_values(struct prs_db *db,
+                                     const struct prs_hits *h,
+                                     const unsigned *slots, size_t nslots,
+                                     prs_slot_value_fn fn, void *ctx,
+                                     uint64_t *total, bool *counted,
+                                     struct prs_err *err)
+try {
+    require(db && h && fn && counted && (slots || nslots == 0),
+            "bad arguments");
+    Xapian::Database &x = db->db();
+    // A reader reopened since (retry_modified()) may have other releases
+    // under those docids.
+    *counted = h->complete && x.get_revision() == h->revision;
+    if (!*counted)
+        return 0;
+    CodeCountSpy counter(codes_of(x, slots, nslots));
+    for (Xapian::docid did : h->all)
+        counter.add(did);
+    if (total)
+        *total = h->all.size();
+    return report_counts(counter.by_value(slots), fn, ctx);
 } catch (...) {
     return set_err_from_current_exception(err, at(db, "count values"));
 }

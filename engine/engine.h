@@ -273,6 +273,17 @@ int prs_db_count_values(struct prs_db *db, const struct prs_query *q,
                         size_t nslots, prs_slot_value_fn fn, void *ctx,
                         uint64_t *total, struct prs_err *err);
 
+/* The same over the matches of the search that gave h, without running
+ * it again, when h holds them all: a search from the first match that
+ * found fewer than it asked for (its page, or its rescore window when it
+ * has one). *counted tells whether it did; if not, nothing was called
+ * and prs_db_count_values() is the way. Returns 0, fn's nonzero, or an
+ * error. */
+int prs_hits_count_values(struct prs_db *db, const struct prs_hits *h,
+                          const unsigned *slots, size_t nslots,
+                          prs_slot_value_fn fn, void *ctx, uint64_t *total,
+                          bool *counted, struct prs_err *err);
+
 /* Documents like the one with unique id uid: the nterms most telling of
  * its word terms (Xapian's expansion set of a relevance set holding just
  * it; prefixed terms such as ids and filters are left out) OR'ed, the

@@ -228,9 +228,11 @@ static void facet_finish(struct prs_facet *fa, int f)
 }
 
 /* Facet counts: facets whose own filter is not set share one run with
- * every filter; each facet whose filter is set gets a run without it. */
+ * every filter; each facet whose filter is set gets a run without it.
+ * The run with every filter is the search that gave hits (NULL: none such)
+ * again, so when hits hold every match they are counted instead. */
 static int count_facets(struct prs_db *db, const struct prs_query *q,
-                        struct prs_query *date,
+                        const struct prs_hits *hits, struct prs_query *date,
                         struct prs_query *const ff[PRS_NFACETS],
                         struct prs_search_result *out, struct prs_err *err)
 {
@@ -249,10 +251,16 @@ static int count_facets(struct prs_db *db, const struct prs_query *q,
         if (nslots == 0)
             continue;
         struct prs_query *filter = NULL;
-        rc = combine_filters(date, ff, run, &filter, err);
         struct facet_collect fc = {.facets = out->facets, .want = want};
         uint64_t total = 0;
-        if (rc == 0)
+        bool counted = false;
+        if (run < 0 && hits)
+            rc = prs_hits_count_values(db, hits, run_slots, nslots,
+                                       on_facet_value, &fc, &total, &counted,
+                                       err);
+        if (rc == 0 && !counted)
+            rc = combine_filters(date, ff, run, &filter, err);
+        if (rc == 0 && !counted)
             rc = prs_db_count_values(db, q, filter, run_slots, nslots,
                                      on_facet_value, &fc, &total, err);
         if (rc == 0 && fc.rc < 0)
@@ -498,8 +506,8 @@ int prs_search(struct prs_db *db, struct prs_analyzer *an,
     /* With the forgiving tier, facets count both tiers: the relaxed query
      * is their union, since it holds every release of the first. */
     if (rc == 0 && req->facets)
-        rc = count_facets(db, tiered ? built.b.relaxed : built.b.query, date, ff,
-                          out, err);
+        rc = count_facets(db, tiered ? built.b.relaxed : built.b.query,
+                          tiered ? NULL : hits, date, ff, out, err);
     if (rc == 0 && req->suggest && suggestion && !out->corrected) {
         out->suggestion = suggestion;
         suggestion = NULL;

@@ -947,6 +947,76 @@ static void value_counts_follow_commits(void **state)
     prs_db_close(w);
 }
 
+/* Counts from a search's hits when it fetched every match: what a
+ * counting run gives. A page that may have missed some, or a reader
+ * reopened since, counts nothing. */
+static void hits_count_their_values_when_they_hold_every_match(void **state)
+{
+    (void)state;
+    struct prs_err err = {0};
+    struct prs_db *w = open_ok("hitcounts", PRS_DB_WRITE);
+    add_valued(w, "a", "Utrikesdepartementet", "2024");
+    add_valued(w, "b", "Finansdepartementet", "2024");
+    add_valued(w, "c", "Utrikesdepartementet", "2023");
+    add_valued(w, "d", NULL, "2023");
+    check(prs_db_commit(w, &err), &err);
+    struct prs_db *r = open_ok("hitcounts", PRS_DB_READ);
+    struct prs_query *q = prs_query_term("alfa", 0, &err);
+    const unsigned slots[] = {5, 3};
+    struct term_log want = {0};
+    uint64_t total = 0;
+    check(prs_db_count_values(r, q, NULL, slots, 2, log_value, &want, &total,
+                              &err), &err);
+    assert_int_equal(total, 4);
+
+    /* {offset, limit, rescore window}: whether the hits hold all four. */
+    const struct {
+        size_t offset, limit, window;
+        bool all;
+    } cases[] = {
+        {0, 10, 0, true},  /* fewer matches than the page */
+        {0, 4, 0, false},  /* a full page: there may be more */
+        {0, 2, 0, false},
+        {1, 10, 0, false}, /* not from the first match */
+        {0, 2, 10, true},  /* the rescore window fetched them all */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct prs_search_opts opts = {.offset = cases[i].offset,
+                                       .limit = cases[i].limit,
+                                       .rescore = cases[i].window ? q : NULL,
+                                       .rescore_window = cases[i].window};
+        struct prs_hits *h = NULL;
+        check(prs_db_search(r, q, &opts, &h, &err), &err);
+        struct term_log got = {0};
+        bool counted = !cases[i].all;
+        total = 0;
+        check(prs_hits_count_values(r, h, slots, 2, log_value, &got, &total,
+                                    &counted, &err), &err);
+        assert_int_equal(counted, cases[i].all);
+        assert_string_equal(got.text, cases[i].all ? want.text : "");
+        assert_int_equal(total, cases[i].all ? 4 : 0);
+        prs_hits_free(h);
+    }
+
+    /* Hits from before a reopen: their docids may hold other releases. */
+    struct prs_search_opts opts = {.limit = 10};
+    struct prs_hits *h = NULL;
+    check(prs_db_search(r, q, &opts, &h, &err), &err);
+    add_valued(w, "a", "Arbetsmarknadsdepartementet", "2024");
+    check(prs_db_commit(w, &err), &err);
+    assert_int_equal(prs_db_reopen(r, &err), 1);
+    bool counted = true;
+    struct term_log got = {0};
+    check(prs_hits_count_values(r, h, slots, 2, log_value, &got, NULL,
+                                &counted, &err), &err);
+    assert_false(counted);
+    assert_string_equal(got.text, "");
+    prs_hits_free(h);
+    prs_query_free(q);
+    prs_db_close(r);
+    prs_db_close(w);
+}
+
 static void overlong_and_empty_terms_are_skipped(void **state)
 {
     (void)state;
@@ -1600,6 +1670,7 @@ int main(void)
         cmocka_unit_test(terms_walk_skips_the_terms_fn_asks_it_to),
         cmocka_unit_test(reader_words_follow_commits),
         cmocka_unit_test(value_counts_follow_commits),
+        cmocka_unit_test(hits_count_their_values_when_they_hold_every_match),
         cmocka_unit_test(term_and_boolean_queries),
         cmocka_unit_test(phrase_needs_adjacent_terms_in_order),
         cmocka_unit_test(near_ignores_order),
