@@ -906,20 +906,30 @@ static void add_valued(struct prs_db *w, const char *id, const char *org,
     prs_xdoc_free(d);
 }
 
+/* A new index, name, with four releases valued in slots 3 (organisation,
+ * one without) and 5 (year), committed; returns its writer and, in *r, a
+ * reader of it. */
+static struct prs_db *valued_index(const char *name, struct prs_db **r)
+{
+    struct prs_err err = {0};
+    struct prs_db *w = open_ok(name, PRS_DB_WRITE);
+    add_valued(w, "a", "Utrikesdepartementet", "2024");
+    add_valued(w, "b", "Finansdepartementet", "2024");
+    add_valued(w, "c", "Utrikesdepartementet", "2023");
+    add_valued(w, "d", NULL, "2023");
+    check(prs_db_commit(w, &err), &err);
+    *r = open_ok(name, PRS_DB_READ);
+    return w;
+}
+
 /* Counts are by value in byte order, per slot, and a reopened reader
  * counts what the new commit holds: replaced, added and deleted. */
 static void value_counts_follow_commits(void **state)
 {
     (void)state;
     struct prs_err err = {0};
-    struct prs_db *w = open_ok("valuecounts", PRS_DB_WRITE);
-    add_valued(w, "a", "Utrikesdepartementet", "2024");
-    add_valued(w, "b", "Finansdepartementet", "2024");
-    add_valued(w, "c", "Utrikesdepartementet", "2023");
-    add_valued(w, "d", NULL, "2023");
-    check(prs_db_commit(w, &err), &err);
-
-    struct prs_db *r = open_ok("valuecounts", PRS_DB_READ);
+    struct prs_db *r = NULL;
+    struct prs_db *w = valued_index("valuecounts", &r);
     struct prs_query *q = prs_query_term("alfa", 0, &err);
     const unsigned slots[] = {5, 3};
     struct term_log l = {0};
@@ -954,13 +964,8 @@ static void hits_count_their_values_when_they_hold_every_match(void **state)
 {
     (void)state;
     struct prs_err err = {0};
-    struct prs_db *w = open_ok("hitcounts", PRS_DB_WRITE);
-    add_valued(w, "a", "Utrikesdepartementet", "2024");
-    add_valued(w, "b", "Finansdepartementet", "2024");
-    add_valued(w, "c", "Utrikesdepartementet", "2023");
-    add_valued(w, "d", NULL, "2023");
-    check(prs_db_commit(w, &err), &err);
-    struct prs_db *r = open_ok("hitcounts", PRS_DB_READ);
+    struct prs_db *r = NULL;
+    struct prs_db *w = valued_index("hitcounts", &r);
     struct prs_query *q = prs_query_term("alfa", 0, &err);
     const unsigned slots[] = {5, 3};
     struct term_log want = {0};
