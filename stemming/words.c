@@ -24,30 +24,34 @@ struct slot_var {
 struct slot {
     char word[PRS_TOKEN_MAX_BYTES + 1];
     uint8_t word_len; /* 0: empty slot */
+    bool recent;      /* the more recently used of its set's two */
     uint8_t nvars;
     struct slot_var v[PRS_WORD_MAX_VARIANTS];
     uint16_t used;
     char buf[SLOT_BYTES];
 };
 
+/* Two slots a set (a word may sit in either, the less recently used
+ * gives way): running text meets its words again soon, and with one slot
+ * a set two frequent words that share it kept evicting each other. */
 struct prs_words {
     const struct prs_lexicon *lx;
     struct slot *slots;
-    size_t mask; /* slots - 1 */
+    size_t mask; /* sets - 1 */
     char scratch[PRS_TOKEN_MAX_BYTES + 2];
 };
 
 struct prs_words *prs_words_new(const struct prs_lexicon *lx,
                                 size_t nslots, struct prs_err *err)
 {
-    size_t n = 1;
+    size_t n = 2;
     while (n < nslots && n < ((size_t)1 << 24))
         n *= 2;
     struct prs_words *w = calloc(1, sizeof *w);
     if (w) {
         /* calloc'd pages cost memory only once a word lands on them. */
         w->slots = calloc(n, sizeof *w->slots);
-        w->mask = n - 1;
+        w->mask = n / 2 - 1;
     }
     if (!w || !w->slots) {
         prs_words_free(w);
@@ -182,12 +186,19 @@ size_t prs_words_variants(struct prs_words *w, struct prs_stem *stem,
 {
     if (len == 0 || len > PRS_TOKEN_MAX_BYTES)
         return 0;
-    struct slot *s = &w->slots[hash(text, len) & w->mask];
+    struct slot *set = &w->slots[2 * (hash(text, len) & w->mask)];
+    struct slot *s = set;
     if (s->word_len != len || memcmp(s->word, text, len) != 0) {
-        fill(w, stem, s, text, len);
-        memcpy(s->word, text, len);
-        s->word_len = (uint8_t)len;
+        s = set + 1;
+        if (s->word_len != len || memcmp(s->word, text, len) != 0) {
+            s = set[0].recent ? set + 1 : set;
+            fill(w, stem, s, text, len);
+            memcpy(s->word, text, len);
+            s->word_len = (uint8_t)len;
+        }
     }
+    set[0].recent = s == set;
+    set[1].recent = s != set;
     for (size_t i = 0; i < s->nvars; i++)
         out[i] = (struct prs_variant){
             .text = s->buf + s->v[i].text_off,

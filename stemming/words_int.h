@@ -7,8 +7,8 @@
  * and its compound parts (PRS_VAR_COMPOUND_PART, or
  * PRS_VAR_COMPOUND_GUESS for a split with an unknown first part).
  * Lexicon lookups and splitting cost microseconds, so results are kept in
- * a direct-mapped cache of recent words: running text repeats its words,
- * and a hit costs one hash and one comparison.
+ * a two-way set-associative cache of recent words: running text repeats
+ * its words, and a hit costs one hash and one or two comparisons.
  */
 #ifndef PRS_WORDS_INT_H
 #define PRS_WORDS_INT_H
@@ -25,8 +25,8 @@
 
 struct prs_words;
 
-/* A cache of nslots words (rounded up to a power of two, about 370
- * bytes each) over lx (borrowed: it must outlive the cache). */
+/* A cache of nslots words (rounded up to a power of two, at least 2;
+ * about 370 bytes each) over lx (borrowed: it must outlive the cache). */
 struct prs_words *prs_words_new(const struct prs_lexicon *lx,
                                 size_t nslots, struct prs_err *err);
 void prs_words_free(struct prs_words *w); /* NULL ok */

@@ -192,7 +192,8 @@ static void stop_words_are_flagged_not_dropped(void **state)
 }
 
 /* The word cache only saves work: an analyzer whose cache is too small
- * for the words it meets (every word evicts another) answers the same. */
+ * for the words it meets (one set of two slots: most words evict
+ * another, some are found in either slot) answers the same. */
 static void a_small_word_cache_answers_the_same(void **state)
 {
     static const char *const words[] = {
