@@ -507,6 +507,16 @@ static int fold_part(struct prs_analyzer *a, const struct scan *sc,
  * å/ä/ö-folded form (fold.c). Variants point into buffers the analyzer
  * owns, as tok->text does, so adding them allocates nothing per token.
  */
+void prs_analyzer_lexicon_variants(struct prs_analyzer *a,
+                                   struct prs_token *tok)
+{
+    tok->variants = a->variants;
+    tok->nvariants = 0;
+    if (tok->kind == PRS_TOK_WORD)
+        tok->nvariants = prs_words_variants(a->words, a->stem, tok->text,
+                                            tok->len, a->variants);
+}
+
 static void add_variants(struct prs_analyzer *a, struct prs_token *tok,
                          bool lexicon)
 {
@@ -521,8 +531,7 @@ static void add_variants(struct prs_analyzer *a, struct prs_token *tok,
         memcpy(a->tok_stem, tok->stem, tok->stem_len);
         a->tok_stem[tok->stem_len] = '\0';
         tok->stem = a->tok_stem;
-        tok->nvariants = prs_words_variants(a->words, a->stem, tok->text,
-                                            tok->len, a->variants);
+        prs_analyzer_lexicon_variants(a, tok);
     }
     size_t n = 0, sn = 0;
     if (!prs_fold_diacritics(tok->text, tok->len, a->folded, sizeof a->folded,
@@ -579,16 +588,6 @@ int prs_analyzer_complete(struct prs_analyzer *a, struct prs_token *tok,
     }
     add_variants(a, tok, !(flags & PRS_RUN_NO_LEXICON));
     return 0;
-}
-
-void prs_analyzer_lexicon_variants(struct prs_analyzer *a,
-                                   struct prs_token *tok)
-{
-    tok->variants = a->variants;
-    tok->nvariants = 0;
-    if (tok->kind == PRS_TOK_WORD)
-        tok->nvariants = prs_words_variants(a->words, a->stem, tok->text,
-                                            tok->len, a->variants);
 }
 
 /* Stems tok, runs the variants stage (unless lazy) and hands tok to the

@@ -274,8 +274,8 @@ static size_t stretch(const struct prs_token_filter *f,
                    (c == B_LATIN1 && !latin1_letter(s + i, len - i))) {
             pass = true;
             break;
-        } else if (!in_word && token_may_pass(f, t, c, s + i, len - i)) {
-            pass = true;
+        } else if (token_may_pass(f, t, c, s + i, len - i)) {
+            pass = true; /* a token starts here: in_word is false */
             break;
         } else {
             in_word = true;
