@@ -19,11 +19,28 @@ for dirpath, _, files in os.walk(sys.argv[1]):
     for name in sorted(files):
         if name.endswith(".md"):
             with open(os.path.join(dirpath, name), encoding="utf-8") as f:
-                print(json.dumps({"title": f.readline().lstrip("# ").strip(),
-                                  "published": dirpath[-7:-3]}))
+                print(json.dumps({"id": name, "title": f.readline().lstrip("# ").strip(),
+                                  "body": f.read(), "published": dirpath[-7:-3]}))
 PY
 python3 "$here/bench/make_queries.py" "$work/releases.jsonl" 100 >"$work/queries"
 "$PRS_QUERY_BENCH" "$work/db" "$work/queries" 2
+# The peers (PostgreSQL only where its server is installed) must find
+# what they are timed on.
+PRS_QUERY_BENCH=$PRS_QUERY_BENCH "$here/bench/peers.py" "$work/releases.jsonl" \
+    "$work/db" "$work/queries" 2 >"$work/peers.out"
+grep -q '^sqlite fts5 and: ' "$work/peers.out"
+python3 - "$here/bench" "$work/releases.jsonl" <<'PY'
+import sqlite3, sys
+sys.path.insert(0, sys.argv[1])
+import peer_sqlite
+from peerlib import Query
+db = sqlite3.connect(":memory:")
+peer_sqlite.build(db, sys.argv[2])
+for line in ("regeringen", '"regeringen har"', "reger*"):
+    m = peer_sqlite.match(Query(line), False)
+    if not db.execute("SELECT id FROM r WHERE r MATCH ?", (m,)).fetchall():
+        sys.exit(f"sqlite fts5 finds nothing for {line!r} ({m})")
+PY
 
 # The reference must do what it is measured for: answer real hits' ids
 # and titles from the stored releases.

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""SQLite FTS5, a peer of issue 5's table, on the same releases and
+queries as query_bench (docs/BENCHMARKS.md; bench/peers.py runs it beside
+prsearch).
+
+    peer_sqlite.py CORPUS QUERIES [RUNS]
+
+CORPUS is JSON Lines (.jsonl, optionally .gz). Each release's title, lead
+and body go into an FTS5 table: tokenizer unicode61 with diacritics kept
+(å/ä/ö stay letters of their own), no stemming (FTS5 has no Swedish
+stemmer), U+00AD soft hyphens removed as prsearch does. Building it is
+timed, with the process's peak RSS and the file's size.
+
+Then every query of QUERIES (bench/make_queries.py) runs RUNS rounds
+(default 3; the first warms the caches and is not timed), in-process
+through Python's sqlite3, in two ways, each the top 10 by FTS5's bm25,
+ids and titles:
+
+  and     every word must match (a quoted phrase as a phrase, `pre*` as a
+          prefix, `year=YYYY` as a filter): the peer of issue 5's table
+  typing  the same, the last word also matching as a prefix, and a
+          snippet of each hit: the closest FTS5 comes to what prsearch's
+          search box does
+"""
+import os
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+
+from gen_corpus import read_source  # the same reading of a corpus
+from peerlib import format_summary, read_queries, summary
+
+SOFT_HYPHEN = "\u00ad"
+
+SELECT = {
+    "and": "SELECT id, title FROM r WHERE r MATCH ?{year} "
+           "ORDER BY rank LIMIT 10",
+    "typing": "SELECT id, title, snippet(r, 4, '<mark>', '</mark>', '…', 24) "
+              "FROM r WHERE r MATCH ?{year} ORDER BY rank LIMIT 10",
+}
+
+
+def build(db, corpus):
+    """Indexes corpus into db; returns the number of releases."""
+    db.execute("CREATE VIRTUAL TABLE r USING fts5(id UNINDEXED, "
+               "year UNINDEXED, title, lead, body, "
+               "tokenize = 'unicode61 remove_diacritics 0')")
+    n = 0
+    with db:
+        for rec in read_source(corpus):
+            def text(k):
+                v = rec.get(k)
+                return v.replace(SOFT_HYPHEN, "") if isinstance(v, str) else ""
+            db.execute("INSERT INTO r VALUES (?, ?, ?, ?, ?)",
+                       (text("id"), str(rec.get("published") or "")[:4],
+                        text("title"), text("lead"), text("body")))
+            n += 1
+    db.execute("INSERT INTO r(r) VALUES ('optimize')")
+    db.commit()
+    return n
+
+
+def match(q, typing):
+    """q as an FTS5 MATCH expression (its parts ANDed), or None."""
+    terms = []
+    for i, (kind, tokens) in enumerate(q.parts):
+        term = '"' + " ".join(tokens) + '"'
+        last = i == len(q.parts) - 1
+        if kind == "prefix" or (typing and last and kind == "word"):
+            term += " *"  # the word and every word it begins
+        terms.append(term)
+    return " AND ".join(terms) if terms else None
+
+
+def run(db, queries, mode, runs):
+    """Every timed run of every query, in seconds; and how many failed."""
+    samples, failed = [], 0
+    for rnd in range(runs):
+        for q in queries:
+            m = match(q, mode == "typing")
+            sql = SELECT[mode].format(year=" AND year = ?" if q.year else "")
+            args = (m, q.year) if q.year else (m,)
+            t0 = time.perf_counter()
+            try:
+                if m is not None:
+                    db.execute(sql, args).fetchall()
+            except sqlite3.Error:
+                failed += rnd == 0
+            if rnd > 0:
+                samples.append(time.perf_counter() - t0)
+    return samples, failed
+
+
+def measure(corpus, queries, runs, out=sys.stdout):
+    """Builds the index in a temporary folder, runs the queries, prints
+    the figures; returns {"index": {...}, "and": summary, "typing": ...}."""
+    res = {}
+    with tempfile.TemporaryDirectory(prefix="prs-peer-sqlite-") as tmp:
+        path = os.path.join(tmp, "fts5.db")
+        db = sqlite3.connect(path)
+        try:
+            t0 = time.perf_counter()
+            n = build(db, corpus)
+            secs = time.perf_counter() - t0
+            res["index"] = {
+                "docs": n, "seconds": secs,
+                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "mb": os.path.getsize(path) / 1e6}
+            print(f"sqlite fts5: indexed {n} releases in {secs:.2f} s, peak RSS "
+                  f"{res['index']['rss_mb']:.0f} MB (the whole benchmark's), "
+                  f"{res['index']['mb']:.0f} MB", file=out)
+            for mode in ("and", "typing"):
+                samples, failed = run(db, queries, mode, runs)
+                res[mode] = summary(samples)
+                print(f"sqlite fts5 {mode}: {format_summary(res[mode])}"
+                      f"  ({failed} failed)", file=out)
+        finally:
+            db.close()
+    return res
+
+
+def main():
+    if len(sys.argv) not in (3, 4):
+        sys.exit(__doc__)
+    runs = int(sys.argv[3]) if len(sys.argv) == 4 else 3
+    if runs < 2:
+        sys.exit("peer_sqlite.py: RUNS must be at least 2 (one warms up)")
+    measure(sys.argv[1], read_queries(sys.argv[2]), runs)
+
+
+if __name__ == "__main__":
+    main()
