@@ -1,8 +1,8 @@
 /*
  * query_bench.c: in-process query latency of prsearch (docs/BENCHMARKS.md).
  *
- *   query_bench [--facets] [--suggest] [--dump] [--snippet-bytes N]
- *               DB QUERIES [ROUNDS]
+ *   query_bench [--facets] [--no-snippets] [--suggest] [--dump]
+ *               [--snippet-bytes N] [--slowest N] DB QUERIES [ROUNDS]
  *
  * Opens the index, its synonyms and one analyzer as `prsearch search`
  * does, then runs every query of QUERIES (one per line; a line
@@ -10,8 +10,11 @@
  * prs_search() with the full query processing (compounds, folding,
  * correction, the last word as a prefix), top 10 with snippets, without
  * facets unless --facets (which also counts the total exactly, as
- * /api/search does by default). The first round only warms the caches; the others are timed
- * query by query. Prints p50, p95, p99, the maximum and queries/s.
+ * /api/search does by default). --no-snippets leaves the snippets out,
+ * as the peers of issue 5's table and its query target do (the hits'
+ * stored releases are still read). The first round only warms the
+ * caches; the others are timed query by query. Prints p50, p95, p99, the
+ * maximum and queries/s.
  *
  * --suggest times prs_complete() instead (8 completions, 5 titles, as
  * /api/suggest answers) on what is typed on the way to each query: its
@@ -133,7 +136,7 @@ static void typed_prefix(const char *query, char *out, size_t cap)
 }
 
 struct options {
-    bool facets, suggest, dump;
+    bool facets, no_snippets, suggest, dump;
     size_t snippet_bytes;
     size_t slowest;
 };
@@ -193,6 +196,7 @@ static int run_one(struct prs_db *db, struct prs_analyzer *an,
         .correct = true,
         .recency_weight = PRS_RECENCY_WEIGHT,
         .snippet_bytes = o->snippet_bytes,
+        .no_snippets = o->no_snippets,
         .synonyms = syn,
     };
     struct prs_search_result res = {0};
@@ -246,6 +250,8 @@ int main(int argc, char **argv)
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
         if (strcmp(argv[i], "--facets") == 0)
             o.facets = true;
+        else if (strcmp(argv[i], "--no-snippets") == 0)
+            o.no_snippets = true;
         else if (strcmp(argv[i], "--suggest") == 0)
             o.suggest = true;
         else if (strcmp(argv[i], "--dump") == 0)
@@ -260,9 +266,9 @@ int main(int argc, char **argv)
     argc -= i - 1;
     argv += i - 1;
     if (argc < 3 || argc > 4 || (argc > 1 && strncmp(argv[1], "--", 2) == 0)) {
-        fprintf(stderr, "usage: query_bench [--facets] [--suggest] [--dump] "
-                        "[--snippet-bytes N] [--slowest N] DB QUERIES "
-                        "[ROUNDS]\n");
+        fprintf(stderr, "usage: query_bench [--facets] [--no-snippets] "
+                        "[--suggest] [--dump] [--snippet-bytes N] "
+                        "[--slowest N] DB QUERIES [ROUNDS]\n");
         return 2;
     }
     int rounds = o.dump ? 1 : argc == 4 ? atoi(argv[3]) : 3;

@@ -24,6 +24,7 @@ for dirpath, _, files in os.walk(sys.argv[1]):
 PY
 python3 "$here/bench/make_queries.py" "$work/releases.jsonl" 100 >"$work/queries"
 "$PRS_QUERY_BENCH" "$work/db" "$work/queries" 2
+"$PRS_QUERY_BENCH" --no-snippets "$work/db" "$work/queries" 2
 # The peers (PostgreSQL only where its server is installed) must find
 # what they are timed on.
 PRS_QUERY_BENCH=$PRS_QUERY_BENCH "$here/bench/peers.py" "$work/releases.jsonl" \
