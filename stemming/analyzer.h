@@ -132,11 +132,13 @@ typedef int (*prs_token_fn)(const struct prs_token *tok, void *ctx);
 struct prs_analyzer;
 
 /* How many distinct words an analyzer remembers the lexicon's answers for
- * (lemmas, compound parts: a new word costs dozens of lookups). Queries
- * and single releases repeat few words; indexing a corpus meets its whole
- * vocabulary (about 120,000 words in 44,000 releases), which a cache
- * much smaller than that would look up again and again. */
-#define PRS_ANALYZER_WORDS_QUERY 32768
+ * (lemmas, compound parts: a new word costs dozens of lookups), at 192
+ * bytes a word once it is met. A search's snippets meet the words of
+ * every release it shows, so a server's analyzer meets much of the
+ * vocabulary over time; indexing a corpus meets all of it (about 120,000
+ * words in 44,000 releases). A cache much smaller than what it meets
+ * looks words up again and again. */
+#define PRS_ANALYZER_WORDS_QUERY 131072
 #define PRS_ANALYZER_WORDS_CORPUS 262144
 
 /* Returns a new Swedish analyzer for queries (PRS_ANALYZER_WORDS_QUERY);

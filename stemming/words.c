@@ -10,25 +10,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Room for the variants' texts and stems of one word. */
-#define SLOT_BYTES 256
+/* Room for the variants' texts and stems of one word while they are
+ * found (as many as fit are kept; no word seen needs half of it). */
+#define FILL_BYTES 256
 /* Only words this long can be compounds ("gråhaj"). */
 #define MIN_SPLIT_CHARS 5
 
 struct slot_var {
     uint8_t kind;
-    uint16_t text_off, stem_off;
-    uint8_t text_len, stem_len;
+    uint8_t text_off, text_len, stem_off, stem_len; /* in buf */
 };
 
+/* A cached word: three cache lines, the word itself in the first for
+ * most words, so a lookup reads one line, and more only for a word with
+ * variants. Its buf holds the word, then its variants' texts and stems. */
+#define SLOT_BYTES 192
+#define SLOT_HEAD (4 + PRS_WORD_MAX_VARIANTS * sizeof(struct slot_var))
 struct slot {
-    char word[PRS_TOKEN_MAX_BYTES + 1];
     uint8_t word_len; /* 0: empty slot */
-    bool recent;      /* the more recently used of its set's two */
     uint8_t nvars;
+    bool recent;      /* the more recently used of its set's two */
+    bool oversized;   /* its variants did not fit: found again each time */
     struct slot_var v[PRS_WORD_MAX_VARIANTS];
+    char buf[SLOT_BYTES - SLOT_HEAD];
+};
+_Static_assert(sizeof(struct slot) == SLOT_BYTES, "a slot is three lines");
+_Static_assert(SLOT_BYTES - SLOT_HEAD > PRS_TOKEN_MAX_BYTES,
+               "a slot holds any word");
+
+/* A word's variants as fill() finds them, before they are cached. */
+struct found {
+    uint8_t nvars;
     uint16_t used;
-    char buf[SLOT_BYTES];
+    struct found_var {
+        uint8_t kind;
+        uint16_t text_off, stem_off;
+        uint8_t text_len, stem_len;
+    } v[PRS_WORD_MAX_VARIANTS];
+    char buf[FILL_BYTES];
 };
 
 /* Two slots a set (a word may sit in either, the less recently used
@@ -36,9 +55,11 @@ struct slot {
  * a set two frequent words that share it kept evicting each other. */
 struct prs_words {
     const struct prs_lexicon *lx;
-    struct slot *slots;
-    size_t mask; /* sets - 1 */
+    void *mem;
+    struct slot *slots; /* in mem, aligned */
+    size_t mask;        /* sets - 1 */
     char scratch[PRS_TOKEN_MAX_BYTES + 2];
+    struct found found; /* of the last word filled */
 };
 
 struct prs_words *prs_words_new(const struct prs_lexicon *lx,
@@ -49,8 +70,12 @@ struct prs_words *prs_words_new(const struct prs_lexicon *lx,
         n *= 2;
     struct prs_words *w = calloc(1, sizeof *w);
     if (w) {
-        /* calloc'd pages cost memory only once a word lands on them. */
-        w->slots = calloc(n, sizeof *w->slots);
+        /* calloc'd pages cost memory only once a word lands on them;
+         * one line more lets each slot start a cache line. */
+        w->mem = calloc(1, n * sizeof *w->slots + 64);
+        if (w->mem)
+            w->slots = (struct slot *)(((uintptr_t)w->mem + 63) &
+                                       ~(uintptr_t)63);
         w->mask = n / 2 - 1;
     }
     if (!w || !w->slots) {
@@ -66,7 +91,7 @@ void prs_words_free(struct prs_words *w)
 {
     if (!w)
         return;
-    free(w->slots);
+    free(w->mem);
     free(w);
 }
 
@@ -79,12 +104,12 @@ static uint32_t hash(const char *s, size_t len)
     return h;
 }
 
-/* Appends s[0..len) to the slot's buffer; false when it does not fit. */
-static bool put(struct slot *s, const char *a, size_t alen, const char *b,
+/* Appends a + b to f's buffer; false when it does not fit. */
+static bool put(struct found *s, const char *a, size_t alen, const char *b,
                 size_t blen, uint16_t *off, uint8_t *len)
 {
     if (alen + blen > PRS_TOKEN_MAX_BYTES || s->used + alen + blen + 1 >
-                                                 SLOT_BYTES)
+                                                 FILL_BYTES)
         return false;
     *off = s->used;
     *len = (uint8_t)(alen + blen);
@@ -96,13 +121,13 @@ static bool put(struct slot *s, const char *a, size_t alen, const char *b,
 }
 
 /* Adds a variant whose text is a + b and whose stem is stem (or the text
- * when stem is NULL). Drops it silently when the slot is full. */
-static void add(struct slot *s, int kind, const char *a, size_t alen,
+ * when stem is NULL). Drops it silently when the buffer is full. */
+static void add(struct found *s, int kind, const char *a, size_t alen,
                 const char *b, size_t blen, const char *stem, size_t slen)
 {
     if (s->nvars == PRS_WORD_MAX_VARIANTS)
         return;
-    struct slot_var *v = &s->v[s->nvars];
+    struct found_var *v = &s->v[s->nvars];
     uint16_t used = s->used;
     if (!put(s, a, alen, b, blen, &v->text_off, &v->text_len))
         return;
@@ -118,7 +143,7 @@ static void add(struct slot *s, int kind, const char *a, size_t alen,
 }
 
 /* Adds the lemma a + b with its Snowball stem. */
-static void add_lemma(struct slot *s, struct prs_stem *stem, const char *a,
+static void add_lemma(struct found *s, struct prs_stem *stem, const char *a,
                       size_t alen, const char *b, size_t blen)
 {
     char lemma[PRS_TOKEN_MAX_BYTES + 1];
@@ -132,7 +157,7 @@ static void add_lemma(struct slot *s, struct prs_stem *stem, const char *a,
         add(s, PRS_VAR_LEMMA, lemma, alen + blen, "", 0, st, sl);
 }
 
-static bool has_lemma(const struct slot *s, const char *l, size_t len)
+static bool has_lemma(const struct found *s, const char *l, size_t len)
 {
     for (size_t i = 0; i < s->nvars; i++)
         if (s->v[i].kind == PRS_VAR_LEMMA && s->v[i].text_len == len &&
@@ -141,7 +166,8 @@ static bool has_lemma(const struct slot *s, const char *l, size_t len)
     return false;
 }
 
-static void fill(struct prs_words *w, struct prs_stem *stem, struct slot *s,
+/* Finds the variants of text[0..len) into s. */
+static void fill(struct prs_words *w, struct prs_stem *stem, struct found *s,
                  const char *text, size_t len)
 {
     s->nvars = 0;
@@ -180,6 +206,34 @@ static void fill(struct prs_words *w, struct prs_stem *stem, struct slot *s,
     }
 }
 
+/* Caches the word text[0..len) in s with f's variants, or marks it
+ * oversized when they do not fit. */
+static void keep(struct slot *s, const char *text, size_t len,
+                 const struct found *f)
+{
+    memcpy(s->buf, text, len);
+    s->word_len = (uint8_t)len;
+    s->nvars = 0;
+    s->oversized = len + f->used > sizeof s->buf;
+    if (s->oversized)
+        return;
+    memcpy(s->buf + len, f->buf, f->used);
+    for (size_t i = 0; i < f->nvars; i++)
+        s->v[i] = (struct slot_var){
+            .kind = f->v[i].kind,
+            .text_off = (uint8_t)(len + f->v[i].text_off),
+            .text_len = f->v[i].text_len,
+            .stem_off = (uint8_t)(len + f->v[i].stem_off),
+            .stem_len = f->v[i].stem_len,
+        };
+    s->nvars = f->nvars;
+}
+
+static bool holds(const struct slot *s, const char *text, size_t len)
+{
+    return s->word_len == len && memcmp(s->buf, text, len) == 0;
+}
+
 size_t prs_words_variants(struct prs_words *w, struct prs_stem *stem,
                           const char *text, size_t len,
                           struct prs_variant *out)
@@ -187,18 +241,32 @@ size_t prs_words_variants(struct prs_words *w, struct prs_stem *stem,
     if (len == 0 || len > PRS_TOKEN_MAX_BYTES)
         return 0;
     struct slot *set = &w->slots[2 * (hash(text, len) & w->mask)];
-    struct slot *s = set;
-    if (s->word_len != len || memcmp(s->word, text, len) != 0) {
-        s = set + 1;
-        if (s->word_len != len || memcmp(s->word, text, len) != 0) {
-            s = set[0].recent ? set + 1 : set;
-            fill(w, stem, s, text, len);
-            memcpy(s->word, text, len);
-            s->word_len = (uint8_t)len;
+    struct slot *s = holds(&set[0], text, len) ? &set[0]
+                     : holds(&set[1], text, len) ? &set[1]
+                                                 : NULL;
+    bool refilled = false; /* the variants are w->found's, not s's */
+    if (!s || s->oversized) {
+        fill(w, stem, &w->found, text, len);
+        if (!s) {
+            s = set[0].recent ? &set[1] : &set[0];
+            keep(s, text, len, &w->found);
         }
+        refilled = s->oversized;
     }
-    set[0].recent = s == set;
-    set[1].recent = s != set;
+    set[0].recent = s == &set[0];
+    set[1].recent = s != &set[0];
+    if (refilled) {
+        const struct found *f = &w->found;
+        for (size_t i = 0; i < f->nvars; i++)
+            out[i] = (struct prs_variant){
+                .text = f->buf + f->v[i].text_off,
+                .len = f->v[i].text_len,
+                .kind = f->v[i].kind,
+                .stem = f->buf + f->v[i].stem_off,
+                .stem_len = f->v[i].stem_len,
+            };
+        return f->nvars;
+    }
     for (size_t i = 0; i < s->nvars; i++)
         out[i] = (struct prs_variant){
             .text = s->buf + s->v[i].text_off,

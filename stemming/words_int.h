@@ -26,7 +26,7 @@
 struct prs_words;
 
 /* A cache of nslots words (rounded up to a power of two, at least 2;
- * about 370 bytes each) over lx (borrowed: it must outlive the cache). */
+ * 192 bytes each) over lx (borrowed: it must outlive the cache). */
 struct prs_words *prs_words_new(const struct prs_lexicon *lx,
                                 size_t nslots, struct prs_err *err);
 void prs_words_free(struct prs_words *w); /* NULL ok */

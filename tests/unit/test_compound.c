@@ -214,6 +214,39 @@ static void a_small_word_cache_answers_the_same(void **state)
     prs_analyzer_free(small);
 }
 
+/* Long compounds whose lemmas, parts and stems outgrow a cache slot are
+ * found again each time they are met, not cut short: met again, in the
+ * same analyzer or in one of a single set, they answer as when first
+ * met. */
+static void variants_too_long_for_a_slot_are_kept_whole(void **state)
+{
+    static const struct {
+        const char *word, *parts;
+    } cases[] = {
+        {"tjänstepensionsbeskattningsutredningen",
+         "tjänstepension beskattning utredning"},
+        {"cybersäkerhetskompetensförsörjningen",
+         "cyber säkerhet kompetens försörjning"},
+    };
+    struct prs_err err = {0};
+    struct prs_analyzer *small = prs_analyzer_new_sized(1, &err);
+    assert_non_null(small);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct seen first = analyse(*state, cases[i].word);
+        assert_string_equal(first.parts, cases[i].parts);
+        assert_true(strlen(first.lemmas) > 0);
+        for (int round = 0; round < 2; round++) {
+            struct seen again = analyse(*state, cases[i].word);
+            struct seen other = analyse(small, cases[i].word);
+            assert_string_equal(again.parts, first.parts);
+            assert_string_equal(again.lemmas, first.lemmas);
+            assert_string_equal(other.parts, first.parts);
+            assert_string_equal(other.lemmas, first.lemmas);
+        }
+    }
+    prs_analyzer_free(small);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +257,7 @@ int main(void)
         cmocka_unit_test(lemmas_close_what_snowball_leaves_apart),
         cmocka_unit_test(stop_words_are_flagged_not_dropped),
         cmocka_unit_test(a_small_word_cache_answers_the_same),
+        cmocka_unit_test(variants_too_long_for_a_slot_are_kept_whole),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
