@@ -37,9 +37,8 @@ import tempfile
 import time
 
 from gen_corpus import read_source  # the same reading of a corpus
-from peerlib import format_summary, read_queries, summary
-
-SOFT_HYPHEN = "\u00ad"
+import peerlib
+from peerlib import format_summary, release_row, summary
 
 SCHEMA = """
 CREATE TABLE rel (
@@ -176,11 +175,7 @@ def measure(corpus, queries, runs, out=sys.stdout):
         with open(rows, "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             for rec in read_source(corpus):
-                def text(k):
-                    v = rec.get(k)
-                    return v.replace(SOFT_HYPHEN, "") if isinstance(v, str) else ""
-                w.writerow([text("id"), str(rec.get("published") or "")[:4],
-                            text("title"), text("lead"), text("body")])
+                w.writerow(release_row(rec))
                 n += 1
         cluster.readable(rows)
         cluster.sql(SCHEMA)
@@ -212,14 +207,5 @@ def measure(corpus, queries, runs, out=sys.stdout):
     return res
 
 
-def main():
-    if len(sys.argv) not in (3, 4):
-        sys.exit(__doc__)
-    runs = int(sys.argv[3]) if len(sys.argv) == 4 else 3
-    if runs < 2:
-        sys.exit("peer_postgres.py: RUNS must be at least 2 (one warms up)")
-    measure(sys.argv[1], read_queries(sys.argv[2]), runs)
-
-
 if __name__ == "__main__":
-    main()
+    peerlib.main("peer_postgres.py", __doc__, measure)

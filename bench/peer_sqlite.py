@@ -30,9 +30,8 @@ import tempfile
 import time
 
 from gen_corpus import read_source  # the same reading of a corpus
-from peerlib import format_summary, read_queries, summary
-
-SOFT_HYPHEN = "\u00ad"
+import peerlib
+from peerlib import format_summary, release_row, summary
 
 SELECT = {
     "and": "SELECT id, title FROM r WHERE r MATCH ?{year} "
@@ -50,12 +49,7 @@ def build(db, corpus):
     n = 0
     with db:
         for rec in read_source(corpus):
-            def text(k):
-                v = rec.get(k)
-                return v.replace(SOFT_HYPHEN, "") if isinstance(v, str) else ""
-            db.execute("INSERT INTO r VALUES (?, ?, ?, ?, ?)",
-                       (text("id"), str(rec.get("published") or "")[:4],
-                        text("title"), text("lead"), text("body")))
+            db.execute("INSERT INTO r VALUES (?, ?, ?, ?, ?)", release_row(rec))
             n += 1
     db.execute("INSERT INTO r(r) VALUES ('optimize')")
     db.commit()
@@ -121,14 +115,5 @@ def measure(corpus, queries, runs, out=sys.stdout):
     return res
 
 
-def main():
-    if len(sys.argv) not in (3, 4):
-        sys.exit(__doc__)
-    runs = int(sys.argv[3]) if len(sys.argv) == 4 else 3
-    if runs < 2:
-        sys.exit("peer_sqlite.py: RUNS must be at least 2 (one warms up)")
-    measure(sys.argv[1], read_queries(sys.argv[2]), runs)
-
-
 if __name__ == "__main__":
-    main()
+    peerlib.main("peer_sqlite.py", __doc__, measure)

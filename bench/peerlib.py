@@ -3,6 +3,9 @@ bench/peer_postgres.py, bench/peers.py): reading bench/make_queries.py's
 queries, and the figures query_bench prints.
 """
 import re
+import sys
+
+SOFT_HYPHEN = "\u00ad"
 
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits
 
@@ -49,3 +52,23 @@ def summary(samples):
 def format_summary(s):
     return (f"p50 {s['p50']:.0f} us  p95 {s['p95']:.0f} us  "
             f"p99 {s['p99']:.0f} us  {s['qps']:.0f} queries/s")
+
+
+def release_row(rec):
+    """(id, year, title, lead, body) of a corpus record, the texts without
+    U+00AD soft hyphens, as prsearch's analyzer removes them."""
+    def text(k):
+        v = rec.get(k)
+        return v.replace(SOFT_HYPHEN, "") if isinstance(v, str) else ""
+    return (text("id"), str(rec.get("published") or "")[:4], text("title"),
+            text("lead"), text("body"))
+
+
+def main(name, doc, measure):
+    """A peer's command line: CORPUS QUERIES [RUNS] into measure()."""
+    if len(sys.argv) not in (3, 4):
+        sys.exit(doc)
+    runs = int(sys.argv[3]) if len(sys.argv) == 4 else 3
+    if runs < 2:
+        sys.exit(f"{name}: RUNS must be at least 2 (one warms up)")
+    measure(sys.argv[1], read_queries(sys.argv[2]), runs)

@@ -42,11 +42,7 @@ _Static_assert(SLOT_BYTES - SLOT_HEAD > PRS_TOKEN_MAX_BYTES,
 struct found {
     uint8_t nvars;
     uint16_t used;
-    struct found_var {
-        uint8_t kind;
-        uint16_t text_off, stem_off;
-        uint8_t text_len, stem_len;
-    } v[PRS_WORD_MAX_VARIANTS];
+    struct slot_var v[PRS_WORD_MAX_VARIANTS]; /* offsets < FILL_BYTES */
     char buf[FILL_BYTES];
 };
 
@@ -106,12 +102,12 @@ static uint32_t hash(const char *s, size_t len)
 
 /* Appends a + b to f's buffer; false when it does not fit. */
 static bool put(struct found *s, const char *a, size_t alen, const char *b,
-                size_t blen, uint16_t *off, uint8_t *len)
+                size_t blen, uint8_t *off, uint8_t *len)
 {
     if (alen + blen > PRS_TOKEN_MAX_BYTES || s->used + alen + blen + 1 >
                                                  FILL_BYTES)
         return false;
-    *off = s->used;
+    *off = (uint8_t)s->used; /* below FILL_BYTES - 1 */
     *len = (uint8_t)(alen + blen);
     memcpy(s->buf + s->used, a, alen);
     memcpy(s->buf + s->used + alen, b, blen);
@@ -127,7 +123,7 @@ static void add(struct found *s, int kind, const char *a, size_t alen,
 {
     if (s->nvars == PRS_WORD_MAX_VARIANTS)
         return;
-    struct found_var *v = &s->v[s->nvars];
+    struct slot_var *v = &s->v[s->nvars];
     uint16_t used = s->used;
     if (!put(s, a, alen, b, blen, &v->text_off, &v->text_len))
         return;
@@ -234,6 +230,21 @@ static bool holds(const struct slot *s, const char *text, size_t len)
     return s->word_len == len && memcmp(s->buf, text, len) == 0;
 }
 
+/* Points out[0..n) at the variants v[0..n) in buf; returns n. */
+static size_t variants_out(const char *buf, const struct slot_var *v,
+                           size_t n, struct prs_variant *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = (struct prs_variant){
+            .text = buf + v[i].text_off,
+            .len = v[i].text_len,
+            .kind = v[i].kind,
+            .stem = buf + v[i].stem_off,
+            .stem_len = v[i].stem_len,
+        };
+    return n;
+}
+
 size_t prs_words_variants(struct prs_words *w, struct prs_stem *stem,
                           const char *text, size_t len,
                           struct prs_variant *out)
@@ -255,25 +266,7 @@ size_t prs_words_variants(struct prs_words *w, struct prs_stem *stem,
     }
     set[0].recent = s == &set[0];
     set[1].recent = s != &set[0];
-    if (refilled) {
-        const struct found *f = &w->found;
-        for (size_t i = 0; i < f->nvars; i++)
-            out[i] = (struct prs_variant){
-                .text = f->buf + f->v[i].text_off,
-                .len = f->v[i].text_len,
-                .kind = f->v[i].kind,
-                .stem = f->buf + f->v[i].stem_off,
-                .stem_len = f->v[i].stem_len,
-            };
-        return f->nvars;
-    }
-    for (size_t i = 0; i < s->nvars; i++)
-        out[i] = (struct prs_variant){
-            .text = s->buf + s->v[i].text_off,
-            .len = s->v[i].text_len,
-            .kind = s->v[i].kind,
-            .stem = s->buf + s->v[i].stem_off,
-            .stem_len = s->v[i].stem_len,
-        };
-    return s->nvars;
+    if (refilled)
+        return variants_out(w->found.buf, w->found.v, w->found.nvars, out);
+    return variants_out(s->buf, s->v, s->nvars, out);
 }
