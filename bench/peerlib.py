@@ -1,6 +1,7 @@
 """What the peer benchmarks share (bench/peer_sqlite.py,
 bench/peer_postgres.py, bench/peers.py): reading bench/make_queries.py's
-queries, and the figures query_bench prints.
+queries and the corpus's releases, the figures query_bench prints, and
+a peer's command line.
 """
 import re
 import sys
