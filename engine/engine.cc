@@ -1222,6 +1222,56 @@ try {
     return nullptr;
 }
 
+namespace {
+struct completion {
+    std::string term;
+    Xapian::doccount termfreq;
+};
+
+int add_completion(const char *term, size_t len, uint64_t termfreq,
+                   size_t *, void *ctx)
+{
+    auto *found = static_cast<std::vector<completion> *>(ctx);
+    found->push_back({std::string(term, len),
+                      static_cast<Xapian::doccount>(termfreq)});
+    return 0;
+}
+} // namespace
+
+extern "C" struct prs_query *prs_query_completions(struct prs_db *db,
+                                                   const char *prefix,
+                                                   unsigned max_terms,
+                                                   struct prs_err *err)
+try {
+    require(db && prefix && *prefix && max_terms > 0, "bad arguments");
+    std::vector<completion> found;
+    if (prs_db_terms_walk(db, prefix, add_completion, &found, err) < 0)
+        return nullptr;
+    if (found.size() < 2) // none, or one: the wildcard costs no more
+        return prs_query_prefix(prefix, max_terms, err);
+    // As Xapian 1.4 keeps the most frequent (api/queryinternal.cc,
+    // OrContext::select_most_frequent()): the terms in byte order, then
+    // nth_element() by falling frequency, so that among terms of equal
+    // frequency the same ones are kept, in the same order.
+    if (found.size() > max_terms) {
+        std::nth_element(found.begin(), found.begin() + (max_terms - 1),
+                         found.end(),
+                         [](const completion &a, const completion &b) {
+                             return a.termfreq > b.termfreq;
+                         });
+        found.resize(max_terms);
+    }
+    std::vector<Xapian::Query> terms;
+    terms.reserve(found.size());
+    for (const completion &c : found)
+        terms.emplace_back(c.term);
+    return new_query(
+        Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end()));
+} catch (...) {
+    set_err_from_current_exception(err, at(db, "query", "prefix", prefix));
+    return nullptr;
+}
+
 extern "C" struct prs_query *prs_query_value_range(unsigned slot,
                                                    const char *lo,
                                                    const char *hi,

@@ -189,6 +189,15 @@ struct prs_query *prs_query_near(const char *const *terms, size_t n,
  * the most frequent are used (0: no limit). */
 struct prs_query *prs_query_prefix(const char *prefix, unsigned max_terms,
                                    struct prs_err *err);
+/* prs_query_prefix() with db's terms found up front: the same terms, in
+ * the same order, so the same matches and weights. Xapian's wildcard
+ * opens a list, and looks up statistics, for every term that starts
+ * with prefix, in every search that runs it, before keeping the most
+ * frequent few; this reads them once, from the reader's word list where
+ * it can (prs_db_terms_walk()). max_terms must not be 0. */
+struct prs_query *prs_query_completions(struct prs_db *db, const char *prefix,
+                                        unsigned max_terms,
+                                        struct prs_err *err);
 /* Documents whose value in slot lies in [lo, hi] (byte order); NULL for an
  * open end. */
 struct prs_query *prs_query_value_range(unsigned slot, const char *lo,

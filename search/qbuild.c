@@ -245,7 +245,10 @@ static struct prs_query *field_prefix_query(struct builder *b, int field,
     if (field == PRS_QF_BODY && b->db)
         return body_prefix_query(b, text, max_terms);
     const char *p = make_term(b, field_prefix(field), "", text);
-    return p ? prs_query_prefix(p, max_terms, b->err) : NULL;
+    if (!p)
+        return NULL;
+    return b->db && max_terms ? prs_query_completions(b->db, p, max_terms, b->err)
+                              : prs_query_prefix(p, max_terms, b->err);
 }
 
 /* Combines qs[0..n) with op, skipping NULL entries; frees them. */

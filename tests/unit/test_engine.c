@@ -1098,6 +1098,81 @@ static void prefix_expands_to_most_frequent(void **state)
     assert_matches(prs_query_prefix("zzz", 0, &err), "");
 }
 
+/* prs_query_completions() keeps the terms Xapian's wildcard keeps, ties
+ * included: the same matches with the same weights, in the same order,
+ * for words (found in the reader's word list) and for prefixed terms
+ * (found in the index), below, at and above the number of terms. */
+static void completions_match_and_weigh_as_the_wildcard(void **state)
+{
+    (void)state;
+    struct prs_err err = {0};
+    struct prs_db *w = open_ok("completions", PRS_DB_WRITE);
+    /* 40 words of 3 frequencies (5, 10 and 15 releases), each in two
+     * forms, and a few releases repeating them. */
+    for (int k = 0; k < 15; k++) {
+        char uid[8], words[2048] = "", flags[2048] = "";
+        snprintf(uid, sizeof uid, "%02d", k);
+        for (int j = 0; j < 40; j++) {
+            if (k >= 5 * (1 + j % 3))
+                continue;
+            for (int rep = 0; rep <= (k + j) % 2; rep++) {
+                size_t n = strlen(words);
+                snprintf(words + n, sizeof words - n, "%spa%02d",
+                         n ? " " : "", j);
+            }
+            size_t n = strlen(flags);
+            snprintf(flags + n, sizeof flags - n, "%sSpa%02d", n ? " " : "",
+                     j);
+        }
+        put(w, &(struct spec){.uid = uid, .words = words, .flags = flags});
+    }
+    check(prs_db_commit(w, &err), &err);
+    prs_db_close(w);
+    struct prs_db *r = open_ok("completions", PRS_DB_READ);
+    static const char *const prefixes[] = {"pa", "pa1", "Spa"};
+    static const unsigned maxima[] = {1, 2, 5, 13, 14, 20, 27, 40, 100};
+    for (size_t p = 0; p < sizeof prefixes / sizeof *prefixes; p++) {
+        for (size_t m = 0; m < sizeof maxima / sizeof *maxima; m++) {
+            struct prs_query *q[2] = {
+                prs_query_prefix(prefixes[p], maxima[m], &err),
+                prs_query_completions(r, prefixes[p], maxima[m], &err)};
+            struct prs_hits *h[2] = {NULL, NULL};
+            for (int i = 0; i < 2; i++) {
+                assert_non_null(q[i]);
+                check(prs_db_search(r, q[i], &(struct prs_search_opts){
+                                              .limit = 20,
+                                              .sort = PRS_SORT_RELEVANCE,
+                                              .check_at_least = 20},
+                                    &h[i], &err),
+                      &err);
+                prs_query_free(q[i]);
+            }
+            size_t n = prs_hits_count(h[0]);
+            assert_true(n > 0);
+            assert_int_equal(prs_hits_count(h[1]), n);
+            for (size_t i = 0; i < n; i++) {
+                assert_string_equal(prs_hits_data(h[1], i, NULL),
+                                    prs_hits_data(h[0], i, NULL));
+                if (prs_hits_score(h[1], i) != prs_hits_score(h[0], i))
+                    fail_msg("%s, %u terms: hit %zu weighs %.17g, not %.17g",
+                             prefixes[p], maxima[m], i,
+                             prs_hits_score(h[1], i), prs_hits_score(h[0], i));
+            }
+            prs_hits_free(h[0]);
+            prs_hits_free(h[1]);
+        }
+    }
+    /* No such term: nothing matches, as with the wildcard. */
+    struct prs_query *none = prs_query_completions(r, "zz", 10, &err);
+    assert_non_null(none);
+    struct prs_hits *h = NULL;
+    check(prs_db_search(r, none, &all_opts, &h, &err), &err);
+    assert_int_equal(prs_hits_count(h), 0);
+    prs_hits_free(h);
+    prs_query_free(none);
+    prs_db_close(r);
+}
+
 static void boolean_operators(void **state)
 {
     (void)state;
@@ -1681,6 +1756,7 @@ int main(void)
         cmocka_unit_test(near_ignores_order),
         cmocka_unit_test(rescore_reorders_the_best_matches),
         cmocka_unit_test(prefix_expands_to_most_frequent),
+        cmocka_unit_test(completions_match_and_weigh_as_the_wildcard),
         cmocka_unit_test(boolean_operators),
         cmocka_unit_test(weights_of_and_maybe_filter_and_scale),
         cmocka_unit_test(value_ranges),
