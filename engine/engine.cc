@@ -1236,23 +1236,19 @@ int add_completion(const char *term, size_t len, uint64_t termfreq,
                       static_cast<Xapian::doccount>(termfreq)});
     return 0;
 }
-} // namespace
 
-extern "C" struct prs_query *prs_query_completions(struct prs_db *db,
-                                                   const char *prefix,
-                                                   unsigned max_terms,
-                                                   struct prs_err *err)
-try {
+// The terms starting with prefix that Xapian 1.4's wildcard keeps, in its
+// order (api/queryinternal.cc, OrContext::select_most_frequent()): the
+// terms in byte order, then nth_element() by falling frequency, so that
+// among terms of equal frequency the same ones are kept. 0 or the walk's
+// error.
+int most_frequent(prs_db *db, const char *prefix, unsigned max_terms,
+                  std::vector<completion> &found, prs_err *err)
+{
     require(db && prefix && *prefix && max_terms > 0, "bad arguments");
-    std::vector<completion> found;
-    if (prs_db_terms_walk(db, prefix, add_completion, &found, err) < 0)
-        return nullptr;
-    if (found.size() < 2) // none, or one: the wildcard costs no more
-        return prs_query_prefix(prefix, max_terms, err);
-    // As Xapian 1.4 keeps the most frequent (api/queryinternal.cc,
-    // OrContext::select_most_frequent()): the terms in byte order, then
-    // nth_element() by falling frequency, so that among terms of equal
-    // frequency the same ones are kept, in the same order.
+    int rc = prs_db_terms_walk(db, prefix, add_completion, &found, err);
+    if (rc < 0)
+        return rc;
     if (found.size() > max_terms) {
         std::nth_element(found.begin(), found.begin() + (max_terms - 1),
                          found.end(),
@@ -1261,6 +1257,36 @@ try {
                          });
         found.resize(max_terms);
     }
+    return 0;
+}
+} // namespace
+
+extern "C" int prs_db_completions(struct prs_db *db, const char *prefix,
+                                  unsigned max_terms, prs_term_fn fn,
+                                  void *ctx, struct prs_err *err)
+try {
+    require(fn, "no callback");
+    std::vector<completion> found;
+    int rc = most_frequent(db, prefix, max_terms, found, err);
+    for (size_t i = 0; rc == 0 && i < found.size(); i++)
+        rc = fn(found[i].term.data(), found[i].term.size(), found[i].termfreq,
+                ctx);
+    return rc;
+} catch (...) {
+    return set_err_from_current_exception(err, at(db, "terms", "prefix",
+                                                  prefix));
+}
+
+extern "C" struct prs_query *prs_query_completions(struct prs_db *db,
+                                                   const char *prefix,
+                                                   unsigned max_terms,
+                                                   struct prs_err *err)
+try {
+    std::vector<completion> found;
+    if (most_frequent(db, prefix, max_terms, found, err) < 0)
+        return nullptr;
+    if (found.size() < 2) // none, or one: the wildcard costs no more
+        return prs_query_prefix(prefix, max_terms, err);
     std::vector<Xapian::Query> terms;
     terms.reserve(found.size());
     for (const completion &c : found)

@@ -198,6 +198,12 @@ struct prs_query *prs_query_prefix(const char *prefix, unsigned max_terms,
 struct prs_query *prs_query_completions(struct prs_db *db, const char *prefix,
                                         unsigned max_terms,
                                         struct prs_err *err);
+/* The terms prs_query_completions() keeps, in its order: fn(term, len,
+ * termfreq, ctx) for each; nonzero from fn stops and is returned. For
+ * callers that make each into a query of their own. */
+int prs_db_completions(struct prs_db *db, const char *prefix,
+                       unsigned max_terms, prs_term_fn fn, void *ctx,
+                       struct prs_err *err);
 /* Documents whose value in slot lies in [lo, hi] (byte order); NULL for an
  * open end. */
 struct prs_query *prs_query_value_range(unsigned slot, const char *lo,

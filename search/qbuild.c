@@ -164,74 +164,49 @@ static struct prs_query *field_term(struct builder *b, int field, bool stem,
     return q;
 }
 
-struct prefix_terms {
-    struct prefix_term {
-        char *term;
-        uint64_t freq;
-    } *v;
-    size_t n, cap;
+/* The body's completions, each as field_term() puts it. */
+struct body_terms {
+    struct builder *b;
+    struct prs_query **v;
+    size_t n, max;
 };
 
-static int on_prefix_term(const char *term, size_t len, uint64_t freq,
-                          void *ctx)
+static int on_body_term(const char *term, size_t len, uint64_t freq,
+                        void *ctx)
 {
-    struct prefix_terms *pt = ctx;
-    if (pt->n == pt->cap) {
-        size_t cap = pt->cap ? pt->cap * 2 : 64;
-        struct prefix_term *v = realloc(pt->v, cap * sizeof *v);
-        if (!v)
-            return PRS_E_NOMEM;
-        pt->v = v;
-        pt->cap = cap;
-    }
-    if (!(pt->v[pt->n].term = strndup(term, len)))
-        return PRS_E_NOMEM;
-    pt->v[pt->n++].freq = freq;
+    (void)freq;
+    struct body_terms *bt = ctx;
+    char *word = strndup(term, len);
+    struct prs_query *q =
+        word && bt->n < bt->max ? field_term(bt->b, PRS_QF_BODY, false, word)
+                                : NULL;
+    free(word);
+    if (!q)
+        return bt->b->err->code ? bt->b->err->code : PRS_E_NOMEM;
+    bt->v[bt->n++] = q;
     return 0;
 }
 
-static int by_freq_desc(const void *a, const void *b)
-{
-    uint64_t x = ((const struct prefix_term *)a)->freq;
-    uint64_t y = ((const struct prefix_term *)b)->freq;
-    return (x < y) - (x > y);
-}
-
 /* Words of the body starting with text: the index's most frequent
- * max_terms words with that prefix, each as field_term() puts
- * it, scored as one word (as prs_query_prefix() does elsewhere). */
+ * max_terms words with that prefix (prs_db_completions()), each as
+ * field_term() puts it, scored as one word. */
 static struct prs_query *body_prefix_query(struct builder *b, const char *text,
                                            unsigned max_terms)
 {
-    struct prefix_terms pt = {0};
+    struct body_terms bt = {.b = b, .max = max_terms};
     struct prs_query *q = NULL;
-    int rc = prs_db_terms_each(b->db, text, on_prefix_term, &pt, b->err);
-    if (rc == PRS_E_NOMEM)
+    bt.v = calloc(max_terms ? max_terms : 1, sizeof *bt.v);
+    int rc = bt.v ? prs_db_completions(b->db, text, max_terms, on_body_term,
+                                       &bt, b->err)
+                  : PRS_E_NOMEM;
+    if (rc == PRS_E_NOMEM && b->err->code == 0)
         prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
-    if (rc < 0)
-        goto out;
-    if (pt.n == 0) { /* no such word: a prefix query that matches nothing */
-        q = prs_query_prefix(text, max_terms, b->err);
-        goto out;
-    }
-    qsort(pt.v, pt.n, sizeof *pt.v, by_freq_desc);
-    size_t n = pt.n < max_terms ? pt.n : max_terms;
-    struct prs_query **subs = calloc(n, sizeof *subs);
-    size_t k = 0;
-    while (subs && k < n && (subs[k] = field_term(b, PRS_QF_BODY, false,
-                                                  pt.v[k].term)))
-        k++;
-    if (!subs)
-        prs_err_set(b->err, PRS_E_NOMEM, "out of memory");
-    else if (k == n)
-        q = prs_query_combine(PRS_QOP_SYNONYM, subs, n, b->err);
-    for (size_t i = 0; i < k; i++)
-        prs_query_free(subs[i]);
-    free(subs);
-out:
-    for (size_t i = 0; i < pt.n; i++)
-        free(pt.v[i].term);
-    free(pt.v);
+    if (rc == 0)
+        q = bt.n ? prs_query_combine(PRS_QOP_SYNONYM, bt.v, bt.n, b->err)
+                 : prs_query_prefix(text, max_terms, b->err); /* nothing */
+    for (size_t i = 0; i < bt.n; i++)
+        prs_query_free(bt.v[i]);
+    free(bt.v);
     return q;
 }
 
@@ -242,7 +217,7 @@ static struct prs_query *field_prefix_query(struct builder *b, int field,
                                             const char *text,
                                             unsigned max_terms)
 {
-    if (field == PRS_QF_BODY && b->db)
+    if (field == PRS_QF_BODY && b->db && max_terms)
         return body_prefix_query(b, text, max_terms);
     const char *p = make_term(b, field_prefix(field), "", text);
     if (!p)

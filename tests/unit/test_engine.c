@@ -1098,10 +1098,42 @@ static void prefix_expands_to_most_frequent(void **state)
     assert_matches(prs_query_prefix("zzz", 0, &err), "");
 }
 
+/* The SYNONYM of the terms prs_db_completions() hands out. */
+struct term_list {
+    struct prs_query *q[64];
+    size_t n;
+};
+
+static int add_term(const char *t, size_t len, uint64_t freq, void *ctx)
+{
+    (void)freq;
+    struct term_list *l = ctx;
+    char buf[64];
+    assert_true(len < sizeof buf && l->n < 64);
+    snprintf(buf, sizeof buf, "%.*s", (int)len, t);
+    l->q[l->n++] = term(buf);
+    return 0;
+}
+
+static struct prs_query *completions_synonym(struct prs_db *r,
+                                             const char *prefix,
+                                             unsigned max_terms)
+{
+    struct prs_err err = {0};
+    struct term_list l = {.n = 0};
+    check(prs_db_completions(r, prefix, max_terms, add_term, &l, &err), &err);
+    assert_true(l.n > 0 && l.n <= max_terms);
+    struct prs_query *q = prs_query_combine(PRS_QOP_SYNONYM, l.q, l.n, &err);
+    for (size_t i = 0; i < l.n; i++)
+        prs_query_free(l.q[i]);
+    return q;
+}
+
 /* prs_query_completions() keeps the terms Xapian's wildcard keeps, ties
  * included: the same matches with the same weights, in the same order,
  * for words (found in the reader's word list) and for prefixed terms
- * (found in the index), below, at and above the number of terms. */
+ * (found in the index), below, at and above the number of terms. So does
+ * a SYNONYM of the terms prs_db_completions() hands out. */
 static void completions_match_and_weigh_as_the_wildcard(void **state)
 {
     (void)state;
@@ -1133,11 +1165,12 @@ static void completions_match_and_weigh_as_the_wildcard(void **state)
     static const unsigned maxima[] = {1, 2, 5, 13, 14, 20, 27, 40, 100};
     for (size_t p = 0; p < sizeof prefixes / sizeof *prefixes; p++) {
         for (size_t m = 0; m < sizeof maxima / sizeof *maxima; m++) {
-            struct prs_query *q[2] = {
+            struct prs_query *q[3] = {
                 prs_query_prefix(prefixes[p], maxima[m], &err),
-                prs_query_completions(r, prefixes[p], maxima[m], &err)};
-            struct prs_hits *h[2] = {NULL, NULL};
-            for (int i = 0; i < 2; i++) {
+                prs_query_completions(r, prefixes[p], maxima[m], &err),
+                completions_synonym(r, prefixes[p], maxima[m])};
+            struct prs_hits *h[3] = {NULL, NULL, NULL};
+            for (int i = 0; i < 3; i++) {
                 assert_non_null(q[i]);
                 check(prs_db_search(r, q[i], &(struct prs_search_opts){
                                               .limit = 20,
@@ -1149,17 +1182,21 @@ static void completions_match_and_weigh_as_the_wildcard(void **state)
             }
             size_t n = prs_hits_count(h[0]);
             assert_true(n > 0);
-            assert_int_equal(prs_hits_count(h[1]), n);
-            for (size_t i = 0; i < n; i++) {
-                assert_string_equal(prs_hits_data(h[1], i, NULL),
-                                    prs_hits_data(h[0], i, NULL));
-                if (prs_hits_score(h[1], i) != prs_hits_score(h[0], i))
-                    fail_msg("%s, %u terms: hit %zu weighs %.17g, not %.17g",
-                             prefixes[p], maxima[m], i,
-                             prs_hits_score(h[1], i), prs_hits_score(h[0], i));
+            for (int k = 1; k < 3; k++) {
+                assert_int_equal(prs_hits_count(h[k]), n);
+                for (size_t i = 0; i < n; i++) {
+                    assert_string_equal(prs_hits_data(h[k], i, NULL),
+                                        prs_hits_data(h[0], i, NULL));
+                    if (prs_hits_score(h[k], i) != prs_hits_score(h[0], i))
+                        fail_msg("%s, %u terms, way %d: hit %zu weighs %.17g, "
+                                 "not %.17g",
+                                 prefixes[p], maxima[m], k, i,
+                                 prs_hits_score(h[k], i),
+                                 prs_hits_score(h[0], i));
+                }
             }
-            prs_hits_free(h[0]);
-            prs_hits_free(h[1]);
+            for (int k = 0; k < 3; k++)
+                prs_hits_free(h[k]);
         }
     }
     /* No such term: nothing matches, as with the wildcard. */
