@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """prsearch's in-process queries against the peers of issue 5's table
-that Debian packages and that run in-process or inside their server:
-SQLite FTS5 (bench/peer_sqlite.py) and PostgreSQL's full-text search
-(bench/peer_postgres.py, when a PostgreSQL server is installed), in one
+that Debian packages: SQLite FTS5 (bench/peer_sqlite.py), PostgreSQL's
+full-text search (bench/peer_postgres.py, when a PostgreSQL server is
+installed) and Sphinx 2.2 (bench/peer_sphinx.py, over SphinxQL from one
+client, when Sphinx and Python's MySQLdb are installed), in one
 invocation on the same releases and queries (docs/BENCHMARKS.md).
 
     peers.py CORPUS DB QUERIES [RUNS]
@@ -16,7 +17,8 @@ word as a prefix, correction, snippets). Each peer runs two ways: "and",
 the plain AND of issue 5's table, and "typing", with the last word as a
 prefix and snippets, the nearer to prsearch's work. The last columns give
 the peer's p50 and p99 over prsearch's and prsearch's queries/s over the
-peer's: above 1, prsearch is faster.
+peer's: above 1, prsearch is faster. Sphinx's times include the round
+trip to searchd over 127.0.0.1; the others' have none.
 """
 import os
 import re
@@ -24,6 +26,7 @@ import subprocess
 import sys
 
 import peer_postgres
+import peer_sphinx
 import peer_sqlite
 from peerlib import read_queries
 
@@ -54,7 +57,8 @@ def main():
     queries = read_queries(qfile)
     ours = prsearch(db, qfile, runs)
     rows = [("prsearch", ours)]
-    for name, peer in (("sqlite fts5", peer_sqlite), ("postgresql", peer_postgres)):
+    for name, peer in (("sqlite fts5", peer_sqlite), ("postgresql", peer_postgres),
+                       ("sphinx", peer_sphinx)):
         res = peer.measure(corpus, queries, runs)
         if res:
             rows += [(f"{name} {mode}", res[mode]) for mode in ("and", "typing")]
