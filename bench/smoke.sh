@@ -25,8 +25,8 @@ PY
 python3 "$here/bench/make_queries.py" "$work/releases.jsonl" 100 >"$work/queries"
 "$PRS_QUERY_BENCH" "$work/db" "$work/queries" 2
 "$PRS_QUERY_BENCH" --no-snippets "$work/db" "$work/queries" 2
-# The peers (PostgreSQL only where its server is installed) must find
-# what they are timed on.
+# The peers (PostgreSQL and Sphinx only where they are installed) must
+# find what they are timed on.
 PRS_QUERY_BENCH=$PRS_QUERY_BENCH "$here/bench/peers.py" "$work/releases.jsonl" \
     "$work/db" "$work/queries" 2 >"$work/peers.out"
 grep -q '^sqlite fts5 and: ' "$work/peers.out"
@@ -42,6 +42,25 @@ for line in ("regeringen", '"regeringen har"', "reger*"):
     if not db.execute("SELECT id FROM r WHERE r MATCH ?", (m,)).fetchall():
         sys.exit(f"sqlite fts5 finds nothing for {line!r} ({m})")
 PY
+# Sphinx's line says that it ran, or why not (in CI: not installed).
+grep '^sphinx: ' "$work/peers.out"
+if ! grep -q '^sphinx: skipped' "$work/peers.out"; then
+    grep -q '^sphinx and: .*(0 failed)' "$work/peers.out"
+    python3 - "$here/bench" "$work/releases.jsonl" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import peer_sphinx
+from peerlib import Query
+with peer_sphinx.Sphinx(sys.argv[2]) as sphinx:
+    for line in ("regeringen", '"regeringen har"', "reger*"):
+        sql = peer_sphinx.select(Query(line), "and")
+        if not sphinx.fetch(sql):
+            sys.exit(f"sphinx finds nothing for {line!r} ({sql})")
+    rows = sphinx.fetch(peer_sphinx.select(Query("regeringen"), "typing"))
+    if not any("<b>" in snippet for _, _, snippet in rows):
+        sys.exit(f"sphinx makes no snippets: {rows[:2]}")
+PY
+fi
 
 # The reference must do what it is measured for: answer real hits' ids
 # and titles from the stored releases.
