@@ -92,6 +92,13 @@ index releases
     index_exact_words = 1
 }}
 
+indexer
+{{
+    # the documented default, which indexer applies only with this
+    # section: without it, fields are cut at 64 KB (5 bodies)
+    max_xmlpipe2_field = 2M
+}}
+
 searchd
 {{
     listen = 127.0.0.1:{port}:mysql41
