@@ -172,13 +172,21 @@ def write_source(corpus, path):
 def match(q, typing):
     """q as a Sphinx extended query (its parts ANDed), or None. Tokens
     are letters and digits, none of the query syntax's operators."""
+    def term(words):  # several for one word: a phrase, as in FTS5
+        return words[0] if len(words) == 1 else '"' + " ".join(words) + '"'
+
     terms = []
     for i, (kind, tokens) in enumerate(q.parts):
-        words = list(tokens)  # several for one word: a phrase, as in FTS5
-        last = i == len(q.parts) - 1
-        if kind == "prefix" or (typing and last and kind == "word"):
-            words[-1] += "*"  # the word and every word it begins
-        terms.append(words[0] if len(words) == 1 else '"' + " ".join(words) + '"')
+        prefixed = tokens[:-1] + [tokens[-1] + "*"]
+        if kind == "prefix":
+            terms.append(term(prefixed))
+        elif typing and kind == "word" and i == len(q.parts) - 1:
+            # the word (its stem) and every word it begins: `word*` alone
+            # matches only the words as written, not "regeringar" for
+            # "regeringen"
+            terms.append(f"({term(tokens)} | {term(prefixed)})")
+        else:
+            terms.append(term(tokens))
     return " ".join(terms) if terms else None  # a space is AND
 
 
