@@ -297,7 +297,7 @@ class Sphinx:
 
     def _stop(self):
         try:
-            # fails harmlessly when searchd has gone already (Ctrl-C)
+            # fails harmlessly when searchd has stopped already
             subprocess.run(["searchd", "--config", self.conf, "--stopwait"],
                            stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, timeout=60)
