@@ -60,19 +60,21 @@ index)
 *) echo "$usage" >&2; exit 2 ;;
 esac
 
-lib=$(ls -d "$src"/xapian-core-*/.libs 2>/dev/null | head -1 || true)
-if [ -z "$lib" ] || [ ! -e "$lib/libxapian.so.30" ]; then
+shopt -s nullglob
+cores=("$src"/xapian-core-*/)
+if [ ${#cores[@]} -eq 0 ] || [ ! -e "${cores[0]}.libs/libxapian.so.30" ]; then
     echo "building xapian-core with symbols in $src (once, some minutes)" >&2
     mkdir -p "$src"
     (cd "$src" && apt-get source xapian-core >&2) || {
         echo "bench/xapian_profile.sh: apt-get source failed: add a deb-src line for bookworm (see the top of this script)" >&2
         exit 2
     }
-    core=$(ls -d "$src"/xapian-core-*/ | head -1)
-    (cd "$core" && ./configure --disable-documentation --disable-static \
-        CXXFLAGS="-O2 -g" >&2 && make -j"$(nproc)" libxapian.la >&2)
-    lib=${core%/}/.libs
+    cores=("$src"/xapian-core-*/)
+    (cd "${cores[0]}" && ./configure --disable-documentation \
+        --disable-static CXXFLAGS="-O2 -g" >&2 &&
+        make -j"$(nproc)" libxapian.la >&2)
 fi
+lib=${cores[0]}.libs
 # The build must be the version the project links, or the shares are
 # another library's.
 have=$(dpkg-query -W -f '${Version}' libxapian30 | sed 's/-.*//')
