@@ -60,7 +60,8 @@ from xml.sax.saxutils import escape
 
 from gen_corpus import read_source  # the same reading of a corpus
 import peerlib
-from peerlib import format_summary, release_row, summary
+from peerlib import (failures, format_summary, release_row, summary,
+                     time_rounds)
 
 # Case folded, accents kept: ASCII, Latin-1 and Latin Extended-A letters
 # (`/2`: upper and lower case alternate), and the Cyrillic of Sphinx's
@@ -314,22 +315,9 @@ class Sphinx:
 
 
 def run(sphinx, queries, mode, runs):
-    """Every timed run of every query, in seconds; how many failed, and
-    the first failure's message."""
-    samples, failed, first = [], 0, None
-    for rnd in range(runs):
-        for q in queries:
-            sql = select(q, mode)
-            t0 = time.perf_counter()
-            try:
-                if sql is not None:
-                    sphinx.fetch(sql)
-            except sphinx.conn.ProgrammingError as e:  # what searchd rejects
-                failed += rnd == 0
-                first = first or f"{sql}: {e}"
-            if rnd > 0:
-                samples.append(time.perf_counter() - t0)
-    return samples, failed, first
+    """peerlib.time_rounds() of mode's SELECT; what searchd rejects fails."""
+    return time_rounds(queries, runs, lambda q: select(q, mode), sphinx.fetch,
+                       sphinx.conn.ProgrammingError)
 
 
 def measure(corpus, queries, runs, out=sys.stdout):
@@ -352,8 +340,8 @@ def measure(corpus, queries, runs, out=sys.stdout):
         for mode in ("and", "typing"):
             samples, failed, first = run(sphinx, queries, mode, runs)
             res[mode] = summary(samples)
-            print(f"sphinx {mode}: {format_summary(res[mode])}  ({failed} failed"
-                  + (f"; the first: {first})" if first else ")"), file=out)
+            print(f"sphinx {mode}: {format_summary(res[mode])}  "
+                  + failures(failed, first), file=out)
     return res
 
 

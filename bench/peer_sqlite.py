@@ -31,7 +31,8 @@ import time
 
 from gen_corpus import read_source  # the same reading of a corpus
 import peerlib
-from peerlib import format_summary, release_row, summary
+from peerlib import (failures, format_summary, release_row, summary,
+                     time_rounds)
 
 SELECT = {
     "and": "SELECT id, title FROM r WHERE r MATCH ?{year} "
@@ -69,22 +70,16 @@ def match(q, typing):
 
 
 def run(db, queries, mode, runs):
-    """Every timed run of every query, in seconds; and how many failed."""
-    samples, failed = [], 0
-    for rnd in range(runs):
-        for q in queries:
-            m = match(q, mode == "typing")
-            sql = SELECT[mode].format(year=" AND year = ?" if q.year else "")
-            args = (m, q.year) if q.year else (m,)
-            t0 = time.perf_counter()
-            try:
-                if m is not None:
-                    db.execute(sql, args).fetchall()
-            except sqlite3.Error:
-                failed += rnd == 0
-            if rnd > 0:
-                samples.append(time.perf_counter() - t0)
-    return samples, failed
+    """peerlib.time_rounds() of mode's SELECT in db."""
+    def prepare(q):
+        m = match(q, mode == "typing")
+        if m is None:
+            return None
+        sql = SELECT[mode].format(year=" AND year = ?" if q.year else "")
+        return sql, ((m, q.year) if q.year else (m,))
+
+    return time_rounds(queries, runs, prepare,
+                       lambda a: db.execute(*a).fetchall(), sqlite3.Error)
 
 
 def measure(corpus, queries, runs, out=sys.stdout):
@@ -106,10 +101,10 @@ def measure(corpus, queries, runs, out=sys.stdout):
                   f"{res['index']['rss_mb']:.0f} MB (the whole benchmark's), "
                   f"{res['index']['mb']:.0f} MB", file=out)
             for mode in ("and", "typing"):
-                samples, failed = run(db, queries, mode, runs)
+                samples, failed, first = run(db, queries, mode, runs)
                 res[mode] = summary(samples)
-                print(f"sqlite fts5 {mode}: {format_summary(res[mode])}"
-                      f"  ({failed} failed)", file=out)
+                print(f"sqlite fts5 {mode}: {format_summary(res[mode])}  "
+                      + failures(failed, first), file=out)
         finally:
             db.close()
     return res

@@ -1,10 +1,12 @@
 """What the peer benchmarks share (bench/peer_sqlite.py,
-bench/peer_postgres.py, bench/peers.py): reading bench/make_queries.py's
-queries and the corpus's releases, the figures query_bench prints, and
-a peer's command line.
+bench/peer_postgres.py, bench/peer_sphinx.py, bench/peers.py): reading
+bench/make_queries.py's queries and the corpus's releases, the rounds
+that time a peer's queries, the figures query_bench prints, and a peer's
+command line.
 """
 import re
 import sys
+import time
 
 SOFT_HYPHEN = "\u00ad"
 
@@ -48,6 +50,34 @@ def summary(samples):
 
     return {"p50": pct(50), "p95": pct(95), "p99": pct(99),
             "qps": len(t) / sum(t) if sum(t) else 0.0}
+
+
+def time_rounds(queries, runs, prepare, ask, rejected):
+    """Runs every query runs times, the first round untimed (it warms the
+    caches), as query_bench does. prepare(q) gives what ask() takes, or
+    None for a query with nothing to ask (built before the clock starts);
+    ask() raising one of the exceptions rejected is a failed query.
+    Returns every timed run in seconds, how many queries failed, and the
+    first failure's message (or None)."""
+    asked = [prepare(q) for q in queries]
+    samples, failed, first = [], 0, None
+    for rnd in range(runs):
+        for a in asked:
+            t0 = time.perf_counter()
+            try:
+                if a is not None:
+                    ask(a)
+            except rejected as e:
+                failed += rnd == 0
+                first = first or f"{a}: {e}"
+            if rnd > 0:
+                samples.append(time.perf_counter() - t0)
+    return samples, failed, first
+
+
+def failures(failed, first):
+    """The "(N failed...)" end of a peer's figures line."""
+    return f"({failed} failed" + (f"; the first: {first})" if first else ")")
 
 
 def format_summary(s):
